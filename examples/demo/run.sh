@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `make demo`: build the provider, start the gateway simulator on a free
+# loopback port, install the provider into a private filesystem mirror, then
+# `terraform init`, `apply`, print the outputs and `destroy`. No network, no
+# account: everything runs on 127.0.0.1.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work="$root/examples/demo/.demo"
+version="0.0.1"
+os_arch="$(go env GOOS)_$(go env GOARCH)"
+
+rm -rf "$work"
+mkdir -p "$work/mirror/registry.terraform.io/tfrunway/runway/$version/$os_arch" "$work/config"
+
+echo "==> building provider and simulator"
+go build -o "$work/mirror/registry.terraform.io/tfrunway/runway/$version/$os_arch/terraform-provider-runway_v$version" \
+  -ldflags "-X main.version=$version" "$root"
+go build -o "$work/runway-simulator" "$root/internal/simulator/cmd/runway-simulator"
+
+echo "==> starting the gateway simulator"
+"$work/runway-simulator" -addr 127.0.0.1:0 -port-file "$work/port" -task-duration 3s -quiet >"$work/simulator.log" 2>&1 &
+sim_pid=$!
+trap 'kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+if [ ! -s "$work/port" ]; then echo "simulator did not start:"; cat "$work/simulator.log"; exit 1; fi
+port=$(cat "$work/port")
+echo "    simulator on http://127.0.0.1:$port"
+
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["registry.terraform.io/tfrunway/runway"]
+  }
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/terraformrc"
+export CHECKPOINT_DISABLE=1
+export TF_IN_AUTOMATION=1
+export USEAPI_ENDPOINT="http://127.0.0.1:$port/v1/runwayml"
+export USEAPI_TOKEN="user:1234-simulator"
+
+cp "$root"/examples/demo/*.tf "$work/config/"
+cd "$work/config"
+
+echo "==> terraform init"
+terraform init -input=false -no-color >/dev/null
+echo "==> terraform apply (three chained generations)"
+start=$(date +%s)
+terraform apply -input=false -auto-approve -no-color
+echo "==> apply took $(( $(date +%s) - start ))s"
+echo "==> outputs"
+terraform output -no-color
+echo "==> second plan (must be empty)"
+terraform plan -input=false -detailed-exitcode -no-color >/dev/null && echo "    no changes"
+echo "==> terraform destroy"
+terraform destroy -input=false -auto-approve -no-color | tail -n 2
+echo "==> demo finished"

@@ -1,0 +1,77 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
+)
+
+// expansionModel is runway_expansion: POST /gen3turbo/expand (seed 001).
+// Its input keeps the gateway's name `video_asset_id`; the generated video's
+// asset id is `output_video_asset_id`.
+type expansionModel struct {
+	generationCommon
+	InputVideoAssetID   types.String `tfsdk:"video_asset_id"`
+	ImageAssetID        types.String `tfsdk:"image_asset_id"`
+	TextPrompt          types.String `tfsdk:"text_prompt"`
+	Seconds             types.Int64  `tfsdk:"seconds"`
+	OutpaintAspectRatio types.String `tfsdk:"outpaint_aspect_ratio"`
+}
+
+func newExpansionResource() resource.Resource {
+	inputs := map[string]schema.Attribute{
+		"video_asset_id": assetIDAttribute("Video asset to expand (outpaint). The generated video's asset id is `output_video_asset_id`.", true),
+		"image_asset_id": assetIDAttribute("Image asset used as the first frame; an outpainted image of the video's first frame gives the best results.", false),
+		"text_prompt": stringInput(schema.StringAttribute{
+			MarkdownDescription: "Optional text prompt; Expand Video works well without one.",
+			Optional:            true,
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		}),
+		"seconds": int64Input(schema.Int64Attribute{
+			MarkdownDescription: "Length of the result in seconds, `5` or `10`. Defaults to the asset's duration, else 10.",
+			Optional:            true,
+			Validators:          []validator.Int64{int64validator.OneOf(5, 10)},
+		}),
+		"outpaint_aspect_ratio": stringInput(schema.StringAttribute{
+			MarkdownDescription: "Aspect ratio of the result: `landscape` (the gateway's default) or `portrait`.",
+			Optional:            true,
+			Validators:          []validator.String{stringvalidator.OneOf("landscape", "portrait")},
+		}),
+	}
+	return &generationResource[expansionModel]{kind: generationKind[expansionModel]{
+		name: "expansion",
+		description: "Expands (outpaints) a video to another format with Runway Gen-3 Alpha Turbo (`POST /gen3turbo/expand`). " +
+			"Apply submits one paid task, saves its id in the state at once, waits for it and exposes the generated " +
+			"video. Every generation input forces a new generation.",
+		inputs: inputs,
+		common: func(m *expansionModel) *generationCommon { return &m.generationCommon },
+		submit: func(ctx context.Context, client *useapi.Client, m *expansionModel) (*useapi.Task, error) {
+			o := m.options()
+			return client.CreateGen3TurboExpand(ctx, &useapi.Gen3TurboExpandRequest{
+				VideoAssetID:        m.InputVideoAssetID.ValueString(),
+				ImageAssetID:        m.ImageAssetID.ValueStringPointer(),
+				TextPrompt:          m.TextPrompt.ValueStringPointer(),
+				Seconds:             m.Seconds.ValueInt64Pointer(),
+				OutpaintAspectRatio: m.OutpaintAspectRatio.ValueStringPointer(),
+				Seed:                o.Seed,
+				ExploreMode:         o.ExploreMode,
+				ReplyURL:            o.ReplyURL,
+				ReplyRef:            o.ReplyRef,
+				MaxJobs:             o.MaxJobs,
+			})
+		},
+		imported: func(m *expansionModel) bool { return m.InputVideoAssetID.IsNull() },
+		adopt: func(m *expansionModel, t *useapi.Task) {
+			o := optionsOf(t)
+			m.TextPrompt = o.string("text_prompt")
+			m.Seconds = o.int64("seconds")
+		},
+	}}
+}

@@ -1,0 +1,231 @@
+// Package provider maps Terraform configuration onto the gateway clients in
+// internal/useapi and internal/apikley. It owns everything Terraform-specific:
+// schemas, plan-time validation, state and diagnostics. The three useapi.net
+// generation resources share one submit → wait → read engine (generation.go).
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/transport"
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
+)
+
+// Environment variables read when the matching provider argument is unset.
+const (
+	envUseapiToken    = "USEAPI_TOKEN"
+	envUseapiEndpoint = "USEAPI_ENDPOINT"
+)
+
+// Defaults of the provider's steering knobs.
+const (
+	defaultPollInterval      = time.Second
+	defaultMaxPollInterval   = 30 * time.Second
+	defaultMaxRetries        = 5
+	defaultBusyRetryInterval = 10 * time.Second
+)
+
+var _ provider.Provider = (*runwayProvider)(nil)
+
+// New returns a constructor of the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &runwayProvider{version: version}
+	}
+}
+
+type runwayProvider struct {
+	version string
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	APIToken          types.String `tfsdk:"api_token"`
+	Endpoint          types.String `tfsdk:"endpoint"`
+	PollInterval      types.String `tfsdk:"poll_interval"`
+	MaxPollInterval   types.String `tfsdk:"max_poll_interval"`
+	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+	BusyRetryInterval types.String `tfsdk:"busy_retry_interval"`
+}
+
+func (p *runwayProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "runway"
+	resp.Version = p.version
+}
+
+func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Drives Runway video generation through the useapi.net gateway " +
+			"(`https://api.useapi.net/v1/runwayml`). Every argument is optional: credentials " +
+			"may come from the environment, and they are only required by the resources that " +
+			"call the gateway.",
+		Attributes: map[string]schema.Attribute{
+			"api_token": schema.StringAttribute{
+				MarkdownDescription: "useapi.net API token (`user:<number>-<string>`). May also be set with the `" +
+					envUseapiToken + "` environment variable. Required only when a useapi.net resource or data source is used.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the useapi.net Runway API. Defaults to `" + useapi.DefaultEndpoint +
+					"`; may also be set with `" + envUseapiEndpoint + "`. Must be `https://`, except for loopback " +
+					"hosts such as the bundled simulator (`http://127.0.0.1:8787/v1/runwayml`).",
+				Optional:   true,
+				Validators: []validator.String{endpointValidator{}},
+			},
+			"poll_interval": schema.StringAttribute{
+				MarkdownDescription: "Shortest time between two polls of one task, as a Go duration (`\"1s\"`). " +
+					"The provider polls adaptively: it uses the gateway's `estimatedTimeToStartSeconds` and the " +
+					"rate of `progressRatio` to poll when completion is likely. Defaults to `1s`.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{min: 100 * time.Millisecond}},
+			},
+			"max_poll_interval": schema.StringAttribute{
+				MarkdownDescription: "Longest time between two polls of one task. Defaults to `30s`.",
+				Optional:            true,
+				Validators:          []validator.String{durationValidator{min: 100 * time.Millisecond}},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a read or delete request is retried after a connection error, " +
+					"HTTP 429 or 5xx (except 501). Creates are never retried blindly: only after a 429 (nothing " +
+					"was created) or a refused connection (nothing was sent). Defaults to `5`.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"busy_retry_interval": schema.StringAttribute{
+				MarkdownDescription: "Base wait before a create refused with HTTP 429 (account busy running `maxJobs` " +
+					"tasks, or Runway throttling) is submitted again; a random jitter of up to twice this value is " +
+					"added, so the default `10s` waits 10–30 s as the gateway advises. The wait ends early when " +
+					"another generation of this provider finishes and frees a slot.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{min: 10 * time.Millisecond}},
+			},
+		},
+	}
+}
+
+func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	data := &providerData{
+		version:  p.version,
+		capacity: newCapacityGate(),
+	}
+
+	token := stringOrEnv(cfg.APIToken, envUseapiToken)
+	endpoint := stringOrEnv(cfg.Endpoint, envUseapiEndpoint)
+	if endpoint == "" {
+		endpoint = useapi.DefaultEndpoint
+	}
+	if token != "" {
+		data.secrets = append(data.secrets, token)
+	}
+	ctx = maskSecrets(ctx, data.secrets)
+
+	pollInterval := durationOr(cfg.PollInterval, defaultPollInterval)
+	maxPollInterval := durationOr(cfg.MaxPollInterval, defaultMaxPollInterval)
+	if maxPollInterval < pollInterval {
+		resp.Diagnostics.AddAttributeError(path.Root("max_poll_interval"), "Invalid polling bounds",
+			fmt.Sprintf("max_poll_interval (%s) must not be shorter than poll_interval (%s).", maxPollInterval, pollInterval))
+		return
+	}
+	data.wait = useapi.WaitOptions{MinInterval: pollInterval, MaxInterval: maxPollInterval}
+
+	maxRetries := defaultMaxRetries
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
+		maxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	busy := durationOr(cfg.BusyRetryInterval, defaultBusyRetryInterval)
+	data.capacity.fallback = busy
+	retry := transport.RetryPolicy{
+		MaxRetries:     maxRetries,
+		BusyMinBackoff: busy,
+		BusyMaxBackoff: 3 * busy,
+	}
+	logger := tflogLogger{secrets: data.secrets}
+
+	if cfg.APIToken.IsUnknown() || cfg.Endpoint.IsUnknown() {
+		// Known only after apply of another resource: nothing can be called
+		// during this plan, and the resources say so if they need the client.
+		data.useapiErr = "the useapi.net provider arguments are not known yet (they depend on values known only after apply)"
+	} else if token == "" {
+		data.useapiErr = "no useapi.net API token: set `api_token` in the provider block or the " + envUseapiToken + " environment variable"
+	} else {
+		client, err := useapi.NewClient(useapi.Config{
+			Endpoint:  endpoint,
+			Token:     token,
+			UserAgent: "terraform-provider-runway/" + p.version,
+			Logger:    logger,
+			Retry:     retry,
+			BusyWait:  data.capacity.busyWait,
+		})
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid useapi.net endpoint", err.Error())
+			return
+		}
+		data.useapi = client
+	}
+	tflog.Debug(ctx, "configured runway provider", map[string]any{
+		"useapi_endpoint":   endpoint,
+		"useapi_configured": data.useapi != nil,
+		"poll_interval":     pollInterval.String(),
+		"max_poll_interval": maxPollInterval.String(),
+		"max_retries":       maxRetries,
+	})
+
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *runwayProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		newGen2ExtensionResource,
+		newVideoToVideoResource,
+		newExpansionResource,
+	}
+}
+
+func (p *runwayProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newTaskDataSource,
+		newAssetDataSource,
+		newAssetsDataSource,
+	}
+}
+
+// stringOrEnv returns the configured value, else the environment variable.
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+// durationOr parses an already validated duration argument.
+func durationOr(v types.String, def time.Duration) time.Duration {
+	if v.IsNull() || v.IsUnknown() {
+		return def
+	}
+	d, err := time.ParseDuration(v.ValueString())
+	if err != nil {
+		return def
+	}
+	return d
+}

@@ -1,0 +1,67 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
+)
+
+// providerData is what Configure hands to every resource and data source.
+type providerData struct {
+	version string
+
+	// useapi is nil when the gateway is not configured; useapiErr says why,
+	// so that only the resources that need the gateway fail.
+	useapi    *useapi.Client
+	useapiErr string
+	wait      useapi.WaitOptions
+
+	// capacity paces creates against the account's maxJobs across all
+	// resources of one apply (they share this provider instance).
+	capacity *capacityGate
+
+	// secrets are masked from every log line written through this provider.
+	secrets []string
+}
+
+// useapiClient returns the configured client or a diagnostic explaining how
+// to configure it.
+func (d *providerData) useapiClient() (*useapi.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d == nil {
+		diags.AddError("Provider not configured",
+			"The runway provider was not configured before this resource was used. This is a bug in the provider.")
+		return nil, diags
+	}
+	if d.useapi == nil {
+		diags.AddError("useapi.net gateway not configured", d.useapiErr+".")
+		return nil, diags
+	}
+	return d.useapi, diags
+}
+
+// providerDataFrom converts the opaque ProviderData of Configure requests.
+func providerDataFrom(raw any) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if raw == nil {
+		return nil, diags // ValidateConfig and plan of unconfigured providers
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", raw))
+		return nil, diags
+	}
+	return data, diags
+}
+
+// withMasking returns ctx with the provider's secrets masked from tflog.
+func (d *providerData) withMasking(ctx context.Context) context.Context {
+	if d == nil {
+		return ctx
+	}
+	return maskSecrets(ctx, d.secrets)
+}

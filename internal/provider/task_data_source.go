@@ -1,0 +1,210 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
+)
+
+// defaultTaskReadTimeout bounds a runway_task wait when timeouts.read is unset.
+const defaultTaskReadTimeout = 30 * time.Minute
+
+var _ datasource.DataSourceWithConfigure = (*taskDataSource)(nil)
+
+// taskDataSource is runway_task: one useapi.net task by id, optionally
+// waiting for it to finish (a task started by another pipeline).
+type taskDataSource struct {
+	data *providerData
+}
+
+func newTaskDataSource() datasource.DataSource { return &taskDataSource{} }
+
+type taskDataSourceModel struct {
+	TaskID            types.String   `tfsdk:"task_id"`
+	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+
+	ID           types.String  `tfsdk:"id"`
+	Name         types.String  `tfsdk:"name"`
+	TaskType     types.String  `tfsdk:"task_type"`
+	Status       types.String  `tfsdk:"status"`
+	Progress     types.Float64 `tfsdk:"progress"`
+	CreatedAt    types.String  `tfsdk:"created_at"`
+	UpdatedAt    types.String  `tfsdk:"updated_at"`
+	Error        types.String  `tfsdk:"error"`
+	OptionsJSON  types.String  `tfsdk:"options_json"`
+	ReplyURL     types.String  `tfsdk:"reply_url"`
+	ReplyRef     types.String  `tfsdk:"reply_ref"`
+	Artifacts    types.List    `tfsdk:"artifacts"`
+	VideoURL     types.String  `tfsdk:"video_url"`
+	VideoAssetID types.String  `tfsdk:"video_asset_id"`
+}
+
+func (d *taskDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_task"
+}
+
+func (d *taskDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one Runway task of the useapi.net gateway by id (`GET /tasks/{taskId}`): status, " +
+			"progress, error, options and artifacts. With `wait_for_completion = true` it waits until the task " +
+			"succeeds or fails, so a pipeline can pick up a task started elsewhere.",
+		Attributes: map[string]schema.Attribute{
+			"task_id": schema.StringAttribute{
+				MarkdownDescription: "Task id (`user:<id>-runwayml:<email>-task:<uuid>`).",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"wait_for_completion": schema.BoolAttribute{
+				MarkdownDescription: "Wait until the task is `SUCCEEDED` or `FAILED` (within `timeouts.read`, default 30m). " +
+					"A `FAILED` task is not an error here: read `status` and `error`.",
+				Optional: true,
+			},
+			"timeouts":       timeouts.Attributes(ctx),
+			"id":             computed("The task id."),
+			"name":           computed("Task name given by Runway."),
+			"task_type":      computed("Task type, e.g. `gen2`, `gen3a`, `gen3a_turbo`."),
+			"status":         computed("`PENDING`, `RUNNING`, `THROTTLED`, `SUCCEEDED` or `FAILED` (only the last two are final)."),
+			"progress":       schema.Float64Attribute{Computed: true, MarkdownDescription: "Progress `0`…`1`; null before the task starts."},
+			"created_at":     computed("Creation time (RFC 3339)."),
+			"updated_at":     computed("Last update time (RFC 3339)."),
+			"error":          computed("Why the task failed (message, reason and moderation category); null unless `FAILED`."),
+			"options_json":   computed("The task's options as the gateway reports them, as JSON (their shape depends on the task type): use `jsondecode()`."),
+			"reply_url":      computed("Callback URL of the task, if any."),
+			"reply_ref":      computed("Reference given at submit, if any."),
+			"artifacts":      artifactsDataSourceAttribute(),
+			"video_url":      computed("URL of the first artifact; null until the task has succeeded."),
+			"video_asset_id": computed("Asset id of the first artifact, to feed a generation."),
+		},
+	}
+}
+
+// artifactsDataSourceAttribute is the data-source form of `artifacts`.
+func artifactsDataSourceAttribute() schema.ListNestedAttribute {
+	attrs := map[string]schema.Attribute{}
+	for name, t := range artifactAttrTypes {
+		d := artifactAttributeDescriptions[name]
+		switch t {
+		case types.StringType:
+			attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: d}
+		case types.Int64Type:
+			attrs[name] = schema.Int64Attribute{Computed: true, MarkdownDescription: d}
+		case types.Float64Type:
+			attrs[name] = schema.Float64Attribute{Computed: true, MarkdownDescription: d}
+		default:
+			attrs[name] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: d}
+		}
+	}
+	return schema.ListNestedAttribute{
+		MarkdownDescription: "The generated files, once the task has succeeded.",
+		Computed:            true,
+		NestedObject:        schema.NestedAttributeObject{Attributes: attrs},
+	}
+}
+
+func (d *taskDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.data = data
+}
+
+func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	ctx = d.data.withMasking(ctx)
+	var m taskDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	client, diags := d.data.useapiClient()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := m.TaskID.ValueString()
+
+	var task *useapi.Task
+	var err error
+	if m.WaitForCompletion.ValueBool() {
+		timeout, diags := m.Timeouts.Read(ctx, defaultTaskReadTimeout)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		waitCtx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		opts := d.data.wait
+		opts.OnPoll = func(t *useapi.Task) {
+			tflog.Debug(ctx, "Runway task polled", map[string]any{"task_id": id, "status": t.Status})
+		}
+		task, err = client.WaitForTask(waitCtx, id, opts)
+		if err != nil && waitCtx.Err() != nil && ctx.Err() == nil {
+			resp.Diagnostics.AddError("Timed out waiting for Runway task",
+				fmt.Sprintf("Task %s did not finish within %s (last status %s). Raise timeouts.read, or read it without wait_for_completion.",
+					id, timeout, statusOf(task)))
+			return
+		}
+	} else {
+		task, err = client.GetTask(ctx, id)
+	}
+	if err != nil {
+		summary := "Reading Runway task " + id + " failed"
+		if errors.Is(err, context.Canceled) {
+			summary = "Reading Runway task " + id + " was interrupted"
+		}
+		resp.Diagnostics.Append(gatewayErrorDiagnostic(summary, err)...)
+		return
+	}
+
+	m.ID = types.StringValue(id)
+	if task.TaskID != "" {
+		m.ID = types.StringValue(task.TaskID)
+	}
+	m.Name, m.TaskType = stringOrNull(task.Name), stringOrNull(task.TaskType)
+	m.UpdatedAt = stringOrNull(task.UpdatedAt)
+	m.OptionsJSON = rawJSONOrNull(task.Options)
+	m.ReplyURL, m.ReplyRef = stringPtrOrNull(task.ReplyURL), stringPtrOrNull(task.ReplyRef)
+
+	var outputs generationCommon
+	outputs.Artifacts = types.ListNull(artifactObjectType)
+	resp.Diagnostics.Append(fillFromTask(ctx, &outputs, task, time.Now())...)
+	m.Status, m.Progress, m.CreatedAt, m.Error = outputs.Status, outputs.Progress, outputs.CreatedAt, outputs.Error
+	m.Artifacts, m.VideoURL, m.VideoAssetID = outputs.Artifacts, outputs.VideoURL, outputs.VideoAssetID
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func statusOf(t *useapi.Task) string {
+	if t == nil || t.Status == "" {
+		return "unknown"
+	}
+	return t.Status
+}
+
+func stringPtrOrNull(s *string) types.String {
+	if s == nil || *s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(*s)
+}
+
+// rawJSONOrNull exposes an open-shaped JSON value as a string attribute.
+func rawJSONOrNull(raw []byte) types.String {
+	s := string(raw)
+	if s == "" || s == "null" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+var _ attr.Value = types.Float64{}

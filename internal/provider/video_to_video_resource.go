@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
+)
+
+// videoToVideoModel is runway_video_to_video: POST /gen3/video (seed 002).
+type videoToVideoModel struct {
+	generationCommon
+	VideoAssetID            types.String  `tfsdk:"video_asset_id"`
+	AssetID                 types.String  `tfsdk:"asset_id"`
+	TextPrompt              types.String  `tfsdk:"text_prompt"`
+	StructureTransformation types.Float64 `tfsdk:"structure_transformation"`
+	Seconds                 types.Int64   `tfsdk:"seconds"`
+	Resolution              types.String  `tfsdk:"resolution"`
+}
+
+func newVideoToVideoResource() resource.Resource {
+	inputs := map[string]schema.Attribute{
+		"video_asset_id": videoAssetIDOutputAttribute(),
+		"asset_id":       assetIDAttribute("Video asset to restyle. Video to Video works in 16:9; other aspect ratios are cropped.", true),
+		"text_prompt": stringInput(schema.StringAttribute{
+			MarkdownDescription: "Describes the desired changes.",
+			Required:            true,
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		}),
+		"structure_transformation": float64Input(schema.Float64Attribute{
+			MarkdownDescription: "How far the result may depart from the input's structure, `0`…`10` " +
+				"(higher is more change). The gateway defaults to `3`.",
+			Optional:   true,
+			Validators: []validator.Float64{float64validator.Between(0, 10)},
+		}),
+		"seconds": int64Input(schema.Int64Attribute{
+			MarkdownDescription: "Length of the result in seconds, `5` or `10`. Defaults to the asset's duration, else 10.",
+			Optional:            true,
+			Validators:          []validator.Int64{int64validator.OneOf(5, 10)},
+		}),
+		"resolution": stringInput(schema.StringAttribute{
+			MarkdownDescription: "Output resolution; only `720p` is supported (the default).",
+			Optional:            true,
+			Validators:          []validator.String{stringvalidator.OneOf("720p")},
+		}),
+	}
+	return &generationResource[videoToVideoModel]{kind: generationKind[videoToVideoModel]{
+		name: "video_to_video",
+		description: "Restyles a video with a text prompt using Runway Gen-3 Alpha Video to Video (`POST /gen3/video`). " +
+			"Apply submits one paid task, saves its id in the state at once, waits for it and exposes the generated " +
+			"video. Every generation input forces a new generation.",
+		inputs:             inputs,
+		videoAssetIDOutput: func(m *videoToVideoModel) *types.String { return &m.VideoAssetID },
+		common:             func(m *videoToVideoModel) *generationCommon { return &m.generationCommon },
+		submit: func(ctx context.Context, client *useapi.Client, m *videoToVideoModel) (*useapi.Task, error) {
+			o := m.options()
+			return client.CreateGen3Video(ctx, &useapi.Gen3VideoRequest{
+				AssetID:                 m.AssetID.ValueString(),
+				TextPrompt:              m.TextPrompt.ValueString(),
+				StructureTransformation: m.StructureTransformation.ValueFloat64Pointer(),
+				Seconds:                 m.Seconds.ValueInt64Pointer(),
+				Resolution:              m.Resolution.ValueStringPointer(),
+				Seed:                    o.Seed,
+				ExploreMode:             o.ExploreMode,
+				ReplyURL:                o.ReplyURL,
+				ReplyRef:                o.ReplyRef,
+				MaxJobs:                 o.MaxJobs,
+			})
+		},
+		imported: func(m *videoToVideoModel) bool { return m.AssetID.IsNull() },
+		adopt: func(m *videoToVideoModel, t *useapi.Task) {
+			o := optionsOf(t)
+			m.TextPrompt = o.string("text_prompt")
+			m.Seconds = o.int64("seconds")
+		},
+	}}
+}

@@ -1,0 +1,689 @@
+package simulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"mime"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Messages of the gateway's non-400 create answers.
+const (
+	noCreditsMessage       = "You do not have enough credits to run this task."
+	runwayThrottleMessage  = "You have too many tasks running or pending. Please wait for some of them to finish before starting more."
+	moderatedPromptMessage = "Prompt moderated: text_prompt was flagged by Runway's content moderation."
+)
+
+// Prompt triggers. A text_prompt containing the word "forbidden" is refused
+// at create (422); one containing "moderate-me" is accepted and the task then
+// FAILs with the moderation error object.
+var forbiddenWord = regexp.MustCompile(`(?i)\bforbidden\b`)
+
+const moderateMeTrigger = "moderate-me"
+
+// maxCreateBody bounds a create's body; real ones are a few hundred bytes.
+const maxCreateBody = 1 << 20
+
+// reqFields holds a create's fields from a JSON object or a form
+// (multipart/form-data per the seeds, or urlencoded). JSON values are typed;
+// form values are strings that must parse as the field's type.
+type reqFields struct {
+	json map[string]json.RawMessage
+	form map[string]string
+}
+
+func readCreateFields(r *http.Request) (*reqFields, string) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "multipart/form-data", "application/x-www-form-urlencoded":
+		r.Body = http.MaxBytesReader(nil, r.Body, maxCreateBody)
+		var err error
+		if ct == "multipart/form-data" {
+			err = r.ParseMultipartForm(maxCreateBody)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			return nil, "Invalid form body: " + err.Error()
+		}
+		f := &reqFields{form: map[string]string{}}
+		for k, v := range r.PostForm {
+			if len(v) > 0 {
+				f.form[k] = v[0]
+			}
+		}
+		return f, ""
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxCreateBody+1))
+	if err != nil {
+		return nil, "Could not read the request body: " + err.Error()
+	}
+	if len(body) > maxCreateBody {
+		return nil, "Request body too large"
+	}
+	f := &reqFields{json: map[string]json.RawMessage{}}
+	if err := json.Unmarshal(body, &f.json); err != nil {
+		return nil, "Request body must be a JSON object: " + err.Error()
+	}
+	return f, ""
+}
+
+// raw returns a field's value, absent when missing, JSON null or an empty
+// form value.
+func (f *reqFields) raw(name string) (jsonVal json.RawMessage, formVal string, ok bool) {
+	if f.form != nil {
+		v, ok := f.form[name]
+		return nil, v, ok && v != ""
+	}
+	v, ok := f.json[name]
+	if !ok || string(v) == "null" {
+		return nil, "", false
+	}
+	return v, "", true
+}
+
+// validator checks fields in the seeds' order and keeps the first problem as
+// the 400 message, which always names the field and what is allowed.
+type validator struct {
+	f   *reqFields
+	msg string
+}
+
+func (v *validator) fail(format string, args ...any) {
+	if v.msg == "" {
+		v.msg = fmt.Sprintf(format, args...)
+	}
+}
+
+func (v *validator) str(name string, maxLen int) *string {
+	j, fv, ok := v.f.raw(name)
+	if !ok {
+		return nil
+	}
+	s := fv
+	if j != nil {
+		if err := json.Unmarshal(j, &s); err != nil {
+			v.fail("%s must be a string", name)
+			return nil
+		}
+	}
+	if maxLen > 0 && len([]rune(s)) > maxLen {
+		v.fail("%s must be at most %d characters long", name, maxLen)
+		return nil
+	}
+	return &s
+}
+
+func (v *validator) required(name string) string {
+	s := v.str(name, 0)
+	if s == nil || strings.TrimSpace(*s) == "" {
+		v.fail("%s is required", name)
+		return ""
+	}
+	return *s
+}
+
+func (v *validator) boolean(name string) *bool {
+	j, fv, ok := v.f.raw(name)
+	if !ok {
+		return nil
+	}
+	var b bool
+	var err error
+	if j != nil {
+		err = json.Unmarshal(j, &b)
+	} else {
+		b, err = strconv.ParseBool(fv)
+	}
+	if err != nil {
+		v.fail("%s must be true or false", name)
+		return nil
+	}
+	return &b
+}
+
+// number parses a field as a number; integral demands a whole number.
+func (v *validator) number(name string, integral bool) (float64, bool, bool) {
+	j, fv, ok := v.f.raw(name)
+	if !ok {
+		return 0, false, true
+	}
+	text := fv
+	if j != nil {
+		text = string(j)
+		if text[0] != '-' && (text[0] < '0' || text[0] > '9') {
+			return 0, true, false // a string, bool, object...: wrong type
+		}
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+	if err != nil || math.IsNaN(n) || math.IsInf(n, 0) || (integral && n != math.Trunc(n)) {
+		return 0, true, false
+	}
+	return n, true, true
+}
+
+func (v *validator) intRange(name string, lo, hi int64) *int64 {
+	n, present, ok := v.number(name, true)
+	if !present {
+		return nil
+	}
+	if !ok || n < float64(lo) || n > float64(hi) {
+		v.fail("%s must be an integer from %d to %d", name, lo, hi)
+		return nil
+	}
+	i := int64(n)
+	return &i
+}
+
+func (v *validator) numRange(name string, lo, hi float64) *float64 {
+	n, present, ok := v.number(name, false)
+	if !present {
+		return nil
+	}
+	if !ok || n < lo || n > hi {
+		v.fail("%s must be a number from %g to %g", name, lo, hi)
+		return nil
+	}
+	return &n
+}
+
+func (v *validator) seconds(name string) *int64 {
+	n, present, ok := v.number(name, true)
+	if !present {
+		return nil
+	}
+	if !ok || (n != 5 && n != 10) {
+		v.fail("%s must be 5 or 10", name)
+		return nil
+	}
+	i := int64(n)
+	return &i
+}
+
+func (v *validator) enum(name string, allowed ...string) *string {
+	s := v.str(name, 0)
+	if s == nil {
+		return nil
+	}
+	for _, a := range allowed {
+		if *s == a {
+			return s
+		}
+	}
+	if len(allowed) == 1 {
+		v.fail("%s must be %s", name, allowed[0])
+	} else {
+		v.fail("%s must be %s or %s", name, strings.Join(allowed[:len(allowed)-1], ", "), allowed[len(allowed)-1])
+	}
+	return nil
+}
+
+// common are the optional fields every create endpoint takes.
+type common struct {
+	seed     *int64
+	explore  bool
+	replyURL *string
+	replyRef *string
+	maxJobs  *int64
+}
+
+func (v *validator) common(s *Simulator) common {
+	var c common
+	c.seed = v.intRange("seed", 1, 4294967294)
+	if b := v.boolean("exploreMode"); b != nil {
+		c.explore = *b
+	}
+	c.replyURL = v.str("replyUrl", 1024)
+	c.replyRef = v.str("replyRef", 1024)
+	c.maxJobs = v.intRange("maxJobs", 1, 10)
+	if e := v.str("email", 0); e != nil && *e != "" && !strings.EqualFold(*e, s.email) {
+		v.fail("email %s is not a configured account (configured: %s)", *e, s.email)
+	}
+	return c
+}
+
+// cameraFields are gen2's camera motions, in motion_vector order
+// (x, y, r, z, bg_x_pan, bg_y_pan).
+var cameraFields = [6]string{"horizontal", "vertical", "roll", "zoom", "pan", "tilt"}
+
+// createParams is what a task remembers of its request, to render options.
+type createParams struct {
+	seed         int64
+	explore      bool
+	seconds      int
+	interpolate  bool
+	motion       *int64
+	camera       [6]*int64
+	textPrompt   string
+	structure    float64 // as requested, 0..10
+	aspect       string  // landscape | portrait
+	inputUUID    string
+	inputExt     string
+	parentTaskID *string
+	imageUUID    string
+	imageExt     string
+}
+
+// createRequest is a validated create, before the account checks.
+type createRequest struct {
+	path         string
+	c            common
+	params       createParams
+	assetField   string // field naming the input video, for the 404 message
+	assetID      string
+	imageAssetID string
+	seconds      *int64
+	prompt       string
+}
+
+func (s *Simulator) parseCreate(path string, f *reqFields) (*createRequest, string) {
+	v := &validator{f: f}
+	req := &createRequest{path: path}
+	p := &req.params
+	switch path {
+	case PathGen2Extend:
+		req.assetField = "assetId"
+		req.assetID = v.required("assetId")
+		p.interpolate = true
+		if b := v.boolean("interpolate"); b != nil {
+			p.interpolate = *b
+		}
+		p.motion = v.intRange("motion", 1, 10)
+		for i, name := range cameraFields {
+			p.camera[i] = v.intRange(name, -10, 10)
+		}
+		req.c = v.common(s)
+		if p.motion != nil {
+			for i, name := range cameraFields {
+				if p.camera[i] != nil {
+					v.fail("motion is not compatible with camera motion (%s); use either motion or horizontal/vertical/roll/zoom/pan/tilt", name)
+					break
+				}
+			}
+		}
+	case PathGen3Video:
+		req.assetField = "assetId"
+		req.assetID = v.required("assetId")
+		req.prompt = v.required("text_prompt")
+		p.structure = 3
+		if st := v.numRange("structure_transformation", 0, 10); st != nil {
+			p.structure = *st
+		}
+		req.seconds = v.seconds("seconds")
+		v.enum("resolution", "720p")
+		req.c = v.common(s)
+	case PathGen3TurboExpand:
+		req.assetField = "videoAssetId"
+		req.assetID = v.required("videoAssetId")
+		if img := v.str("imageAssetId", 0); img != nil {
+			req.imageAssetID = *img
+		}
+		if tp := v.str("text_prompt", 0); tp != nil {
+			req.prompt = *tp
+		}
+		req.seconds = v.seconds("seconds")
+		p.aspect = "landscape"
+		if a := v.enum("outpaint_aspect_ratio", "landscape", "portrait"); a != nil {
+			p.aspect = *a
+		}
+		req.c = v.common(s)
+	}
+	if v.msg != "" {
+		return nil, v.msg
+	}
+	p.textPrompt = req.prompt
+	p.explore = req.c.explore
+	return req, ""
+}
+
+// handleCreate answers the three create endpoints. Checks run in the order a
+// request meets them: body validation (400), asset lookup (404), the
+// gateway's per-account queue (429), then Runway's prompt moderation (422)
+// and credit check (412).
+func (s *Simulator) handleCreate(w http.ResponseWriter, r *http.Request, path string) {
+	f, msg := readCreateFields(r)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	req, msg := s.parseCreate(path, f)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	base := baseURL(r)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	s.advanceLocked(now)
+
+	in, ok := s.assets[req.assetID]
+	if !ok || in.mediaType != "video" {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("Unable to retrieve %s %s (Not found.)", req.assetField, req.assetID))
+		return
+	}
+	var img *asset
+	if req.imageAssetID != "" {
+		img, ok = s.assets[req.imageAssetID]
+		if !ok || img.mediaType != "image" {
+			writeError(w, http.StatusNotFound, fmt.Sprintf("Unable to retrieve imageAssetId %s (Not found.)", req.imageAssetID))
+			return
+		}
+	}
+
+	limit := s.maxJobs
+	if req.c.maxJobs != nil && int(*req.c.maxJobs) < limit {
+		limit = int(*req.c.maxJobs)
+	}
+	if len(s.active) >= limit {
+		writeJSON(w, http.StatusTooManyRequests, s.busyAnswerLocked(limit))
+		return
+	}
+	if forbiddenWord.MatchString(req.prompt) {
+		writeError(w, http.StatusUnprocessableEntity, moderatedPromptMessage)
+		return
+	}
+
+	p := req.params
+	p.inputUUID, p.inputExt = in.uuid, in.ext
+	if in.taskID != "" {
+		id := in.taskID
+		p.parentTaskID = &id
+	}
+	if img != nil {
+		p.imageUUID, p.imageExt = img.uuid, img.ext
+	}
+	if req.c.seed != nil {
+		p.seed = *req.c.seed
+	} else {
+		p.seed = 1 + s.rnd.Int64N(4294967294)
+	}
+	t := &task{
+		uuid:     s.newUUID(),
+		path:     path,
+		replyURL: req.c.replyURL,
+		replyRef: req.c.replyRef,
+		fail:     strings.Contains(strings.ToLower(req.prompt), moderateMeTrigger),
+	}
+	inName := strings.TrimSuffix(in.name, "."+in.ext)
+	switch path {
+	case PathGen2Extend:
+		t.taskType = "gen2"
+		t.optName = fmt.Sprintf("Gen-2 %d", p.seed)
+		t.name = fmt.Sprintf("%s, extend %s", t.optName, inName)
+		p.seconds = 4
+		inDur := 4.0 // an input of unknown length is taken as one Gen-2 clip
+		if in.hasDuration {
+			inDur = in.duration
+		}
+		t.outDur = secondsDuration(inDur + 4)
+		t.outW, t.outH = in.width, in.height
+		if t.outW <= 0 || t.outH <= 0 {
+			t.outW, t.outH = 1280, 768
+		}
+		t.cost = 4 * 5
+	case PathGen3Video:
+		t.taskType = "gen3a"
+		t.optName = fmt.Sprintf("Gen-3 Alpha %d", p.seed)
+		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(req.prompt, 60))
+		p.seconds = defaultSeconds(req.seconds, in)
+		t.outDur = time.Duration(p.seconds) * time.Second
+		t.outW, t.outH = 1280, 768
+		t.cost = p.seconds * 10
+	case PathGen3TurboExpand:
+		t.taskType = "gen3a_turbo"
+		t.optName = fmt.Sprintf("Gen-3 Alpha Turbo %d", p.seed)
+		label := req.prompt
+		if strings.TrimSpace(label) == "" {
+			label = "expand " + inName
+		}
+		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(label, 60))
+		p.seconds = defaultSeconds(req.seconds, in)
+		t.outDur = time.Duration(p.seconds) * time.Second
+		t.outW, t.outH = 1280, 768
+		if p.aspect == "portrait" {
+			t.outW, t.outH = 768, 1280
+		}
+		t.cost = p.seconds * 5
+	}
+	t.name = sanitizeName(t.name)
+	if req.c.explore {
+		t.cost = 0
+	}
+	if s.permitted-s.used < t.cost {
+		writeJSON(w, http.StatusPreconditionFailed, map[string]string{"error": noCreditsMessage})
+		return
+	}
+
+	t.params = p
+	t.taskID = s.taskIDFor(t.uuid)
+	t.created = now
+	t.runAt = now.Add(s.queueDelay)
+	t.dur = s.taskDur
+	t.stopRatio = 1
+	if t.fail {
+		t.stopRatio = moderatedStopRatio
+	}
+	t.endAt = t.runAt.Add(time.Duration(t.stopRatio * float64(t.dur)))
+	t.held = s.hold
+	s.used += t.cost
+	s.tasks[t.taskID] = t
+	s.order = append(s.order, t)
+	s.active = append(s.active, t)
+	s.stats.Creates++
+	s.stats.CreatesByPath[path]++
+	s.stats.MaxConcurrent = max(s.stats.MaxConcurrent, len(s.active))
+
+	// The create answer is the just-queued task, whatever the queue delay.
+	body := createAnswer{
+		taskJSON: s.renderTaskLocked(t, now, base),
+		Features: featuresJSON{StorageGB: storageGB, NumPlanCreditsPermitted: s.permitted, NumPlanCreditsUsed: s.used},
+		ReplyURL: t.replyURL,
+		ReplyRef: t.replyRef,
+		Code:     http.StatusOK,
+	}
+	body.Status = statusPending
+	body.ProgressRatio = nil
+	body.UpdatedAt = body.CreatedAt
+	body.EstimatedTimeToStartSeconds = math.Round(s.queueDelay.Seconds()*1000) / 1000
+	writeJSON(w, http.StatusOK, body)
+}
+
+// defaultSeconds applies the seeds' rule: the requested seconds, else the
+// input asset's duration (as the nearer of 5 and 10), else 10.
+func defaultSeconds(requested *int64, in *asset) int {
+	switch {
+	case requested != nil:
+		return int(*requested)
+	case in.hasDuration && in.duration <= 7.5:
+		return 5
+	default:
+		return 10
+	}
+}
+
+func secondsDuration(sec float64) time.Duration {
+	return time.Duration(math.Round(sec * float64(time.Second)))
+}
+
+func truncate(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return string(r)
+}
+
+// sanitizeName keeps a task name usable as a file name.
+func sanitizeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '/' || r == '\\':
+			return '-'
+		case r < 0x20 || r == 0x7f:
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// runningTaskJSON is an element of the busy answer's runningTasks lists.
+type runningTaskJSON struct {
+	Email    string  `json:"email"`
+	TaskID   string  `json:"taskId"`
+	ID       string  `json:"id"`
+	ReplyURL *string `json:"replyUrl,omitempty"`
+	ReplyRef *string `json:"replyRef,omitempty"`
+}
+
+type busyJSON struct {
+	Error        string                       `json:"error"`
+	RunningTasks map[string][]runningTaskJSON `json:"runningTasks"`
+	Code         int                          `json:"code"`
+}
+
+// busyAnswerLocked is the gateway's 429 when the account's queue is full.
+func (s *Simulator) busyAnswerLocked(limit int) busyJSON {
+	list := []runningTaskJSON{}
+	for _, t := range s.active {
+		list = append(list, runningTaskJSON{Email: s.email, TaskID: t.taskID, ID: t.uuid, ReplyURL: t.replyURL, ReplyRef: t.replyRef})
+	}
+	return busyJSON{
+		Error:        fmt.Sprintf("Account %s is busy executing %d tasks", s.email, limit),
+		RunningTasks: map[string][]runningTaskJSON{s.email: list},
+		Code:         http.StatusTooManyRequests,
+	}
+}
+
+// Options shapes, one per task type, with the keys of the seeds' examples.
+
+type gen2OptionsJSON struct {
+	Name             string        `json:"name"`
+	Seconds          int           `json:"seconds"`
+	Gen2Options      gen2InnerJSON `json:"gen2Options"`
+	ExploreMode      bool          `json:"exploreMode"`
+	AssetGroupName   string        `json:"assetGroupName"`
+	RecordingEnabled bool          `json:"recordingEnabled"`
+}
+
+type gen2InnerJSON struct {
+	Mode               string            `json:"mode"`
+	Seed               int64             `json:"seed"`
+	Interpolate        bool              `json:"interpolate"`
+	Upscale            bool              `json:"upscale"`
+	Watermark          bool              `json:"watermark"`
+	MotionScore        int64             `json:"motion_score"`
+	UseMotionScore     bool              `json:"use_motion_score"`
+	UseMotionVectors   bool              `json:"use_motion_vectors"`
+	MotionVector       *motionVectorJSON `json:"motion_vector,omitempty"`
+	InitVideo          string            `json:"init_video"`
+	ExtendedFromTaskID *string           `json:"extended_from_task_id"`
+}
+
+type motionVectorJSON struct {
+	X      int64 `json:"x"`
+	Y      int64 `json:"y"`
+	R      int64 `json:"r"`
+	Z      int64 `json:"z"`
+	BgXPan int64 `json:"bg_x_pan"`
+	BgYPan int64 `json:"bg_y_pan"`
+}
+
+type gen3OptionsJSON struct {
+	Name                    string  `json:"name"`
+	VideoPrompt             string  `json:"video_prompt"`
+	VideoPromptPreviewImage string  `json:"video_prompt_preview_image"`
+	TextPrompt              string  `json:"text_prompt"`
+	StructureTransformation float64 `json:"structure_transformation"`
+	Seed                    int64   `json:"seed"`
+	Seconds                 int     `json:"seconds"`
+	Width                   int     `json:"width"`
+	Height                  int     `json:"height"`
+	ExploreMode             bool    `json:"exploreMode"`
+	Watermark               bool    `json:"watermark"`
+	ImageAsEndFrame         bool    `json:"image_as_end_frame"`
+	EnhancePrompt           bool    `json:"enhance_prompt"`
+	AssetGroupName          string  `json:"assetGroupName"`
+	RecordingEnabled        bool    `json:"recordingEnabled"`
+}
+
+type expandOptionsJSON struct {
+	Name                           string  `json:"name"`
+	TextPrompt                     string  `json:"text_prompt"`
+	Seed                           int64   `json:"seed"`
+	Seconds                        int     `json:"seconds"`
+	ExploreMode                    bool    `json:"exploreMode"`
+	Watermark                      bool    `json:"watermark"`
+	OutpaintInputVideo             string  `json:"outpaint_input_video"`
+	OutpaintInputVideoPreviewImage string  `json:"outpaint_input_video_preview_image"`
+	OutpaintGuidingImage           *string `json:"outpaint_guiding_image"`
+	OutpaintAspectRatio            string  `json:"outpaint_aspect_ratio"`
+	AssetGroupName                 string  `json:"assetGroupName"`
+	RecordingEnabled               bool    `json:"recordingEnabled"`
+}
+
+const assetGroupName = "Generative Video"
+
+// renderOptionsLocked rebuilds a task's options; URLs of its inputs are signed
+// afresh like every other URL.
+func (s *Simulator) renderOptionsLocked(t *task, now time.Time, base string) any {
+	p := t.params
+	inURL := s.signedURL(base, p.inputUUID, p.inputExt, now)
+	inPreview := fmt.Sprintf("%s%s%s-preview-0.jpg", base, FilesPrefix, p.inputUUID)
+	switch t.taskType {
+	case "gen2":
+		inner := gen2InnerJSON{
+			Mode: "gen2", Seed: p.seed, Interpolate: p.interpolate, Upscale: true,
+			InitVideo: inURL, ExtendedFromTaskID: p.parentTaskID,
+		}
+		vec, useVec := motionVectorJSON{}, false
+		dst := [6]*int64{&vec.X, &vec.Y, &vec.R, &vec.Z, &vec.BgXPan, &vec.BgYPan}
+		for i, c := range p.camera {
+			if c != nil {
+				useVec = true
+				*dst[i] = *c
+			}
+		}
+		// The seed's example maps motion 10 to motion_score 22; the
+		// simulator uses 2*motion+2 with Runway's default motion of 5.
+		motion := int64(5)
+		if p.motion != nil {
+			motion = *p.motion
+		}
+		inner.MotionScore = 2*motion + 2
+		if useVec {
+			inner.UseMotionVectors = true
+			inner.MotionVector = &vec
+		} else {
+			inner.UseMotionScore = true
+		}
+		return gen2OptionsJSON{Name: t.optName, Seconds: p.seconds, Gen2Options: inner, ExploreMode: p.explore,
+			AssetGroupName: assetGroupName, RecordingEnabled: true}
+	case "gen3a":
+		// The seed's example echoes a requested structure_transformation of 9
+		// as 0.9: options carry the 0..1 scale Runway itself uses.
+		return gen3OptionsJSON{Name: t.optName, VideoPrompt: inURL, VideoPromptPreviewImage: inPreview,
+			TextPrompt: p.textPrompt, StructureTransformation: p.structure / 10, Seed: p.seed, Seconds: p.seconds,
+			Width: t.outW, Height: t.outH, ExploreMode: p.explore, EnhancePrompt: true,
+			AssetGroupName: assetGroupName, RecordingEnabled: true}
+	default:
+		o := expandOptionsJSON{Name: t.optName, TextPrompt: p.textPrompt, Seed: p.seed, Seconds: p.seconds,
+			ExploreMode: p.explore, OutpaintInputVideo: inURL, OutpaintInputVideoPreviewImage: inPreview,
+			OutpaintAspectRatio: "5:3", AssetGroupName: assetGroupName, RecordingEnabled: true}
+		if p.aspect == "portrait" {
+			o.OutpaintAspectRatio = "3:5" // as in the seed's example
+		}
+		if p.imageUUID != "" {
+			u := s.signedURL(base, p.imageUUID, p.imageExt, now)
+			o.OutpaintGuidingImage = &u
+		}
+		return o
+	}
+}

@@ -1,0 +1,67 @@
+// Package simulator is an in-memory fake of the useapi.net Runway gateway
+// (https://api.useapi.net/v1/runwayml), served as an http.Handler, for unit
+// tests, Terraform acceptance tests, the demo (`make demo`) and benchmarks.
+//
+// It answers the same paths with the same status codes, request validation
+// (the seeds' ranges and required fields) and JSON shapes as the gateway:
+//
+//	POST   /v1/runwayml/gen2/extend           Gen-2 extend (+4 s), taskType gen2
+//	POST   /v1/runwayml/gen3/video            Gen-3 Alpha video to video, taskType gen3a
+//	POST   /v1/runwayml/gen3turbo/expand      Gen-3 Alpha Turbo outpaint, taskType gen3a_turbo
+//	GET    /v1/runwayml/tasks/{taskId}        one task (also GET /tasks/?taskId=)
+//	GET    /v1/runwayml/tasks/?offset=&limit=[&statuses=]
+//	DELETE /v1/runwayml/tasks/{taskId}
+//	GET    /v1/runwayml/assets/?offset=&limit=[&mediaType=]
+//	GET    /v1/runwayml/assets/{assetId}
+//	POST   /v1/runwayml/assets/?name=[&duration=&width=&height=]   raw file body
+//	DELETE /v1/runwayml/assets/{assetId}
+//	GET    /files/{uuid}.{ext}?_jwt=...       the CDN: asset and artifact bytes
+//	GET    /files/{uuid}-preview-{n}.jpg      preview images (unsigned)
+//
+// Creates accept JSON or multipart/form-data (and urlencoded forms). A
+// create is checked in this order: body validation (400, the message names
+// the field and what it allows), input asset lookup (404), the account's
+// queue of at most MaxJobs PENDING+RUNNING tasks, or the request's lower
+// maxJobs (429 "Account X is busy executing N tasks" with runningTasks),
+// prompt moderation (422 for a text_prompt containing the word "forbidden"),
+// credits (412 when permitted-used is below the cost, unless exploreMode).
+// Costs: gen2/extend 20 (4 s x 5), gen3/video seconds x 10, gen3turbo/expand
+// seconds x 5. When seconds is not given, gen3/video and gen3turbo/expand use
+// the input asset's duration (5 when it is at most 7.5 s, else 10) and 10
+// when the asset has none, as the seeds describe for both endpoints.
+//
+// Tasks follow a clock computed from timestamps (no goroutines): PENDING for
+// QueueDelay, RUNNING for TaskDuration with progressRatio rising as a string
+// ("0.45"), then SUCCEEDED with one artifact whose asset is listed by
+// GET /assets and can be the input of the next create. A text_prompt
+// containing "moderate-me" is accepted and the task FAILs at 40 % with the
+// moderation error object. Output videos: gen2 extend = input duration + 4 s
+// at the input's size; gen3/video = seconds at 1280x768; expand = seconds at
+// 1280x768 (landscape) or 768x1280 (portrait). Credits are charged at create
+// and not refunded.
+//
+// Every read hands out freshly signed file URLs
+// (http://<request host>/files/<uuid>.<ext>?_jwt=<HS256 JWT with iat, exp,
+// sub>), valid for URLTTL; an expired or forged _jwt answers 403. Preview
+// URLs are unsigned, as in the gateway's example, and serve a tiny JPEG.
+//
+// Tests steer the simulator with Inject (faults: error statuses in the
+// gateway's shapes, both 429 forms, delays, dropped connections, raw bodies),
+// SetCredits, SetTaskDuration, HoldTasks, ForgetTask and a fake clock
+// (Options.Now), and read Stats, Polls, CompletedAt and TaskCost.
+//
+// # Demo assets
+//
+// With Options.SeedDemoAssets the account starts with these assets (user
+// 1234 and demo@runway.local being the defaults):
+//
+//	user:1234-runwayml:demo@runway.local-asset:00000000-0000-4000-8000-000000000001
+//	    video "demo-landscape-5s.mp4", 1280x768, 5 s
+//	user:1234-runwayml:demo@runway.local-asset:00000000-0000-4000-8000-000000000002
+//	    video "demo-gen2-4s.mp4", 1280x768, 4 s
+//	user:1234-runwayml:demo@runway.local-asset:00000000-0000-4000-8000-000000000003
+//	    image "demo-first-frame.jpg", 1280x768 JPEG
+//
+// The package uses only the standard library so that tests, the demo command
+// and benchmarks can embed it without pulling in the client or Terraform.
+package simulator

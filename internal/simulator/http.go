@@ -1,0 +1,220 @@
+package simulator
+
+import (
+	"bufio"
+	"crypto/subtle"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// APIPrefix is the path under which the gateway's Runway API is mounted, as
+// in https://api.useapi.net/v1/runwayml.
+const APIPrefix = "/v1/runwayml"
+
+// Create endpoints, relative to APIPrefix.
+const (
+	PathGen2Extend      = "/gen2/extend"
+	PathGen3Video       = "/gen3/video"
+	PathGen3TurboExpand = "/gen3turbo/expand"
+)
+
+// ServeHTTP serves the gateway under /v1/runwayml/ and the files under
+// /files/. Every request is counted; non-2xx answers are counted by status.
+func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	sw := &statusWriter{ResponseWriter: w}
+	s.mu.Lock()
+	s.stats.Requests++
+	s.mu.Unlock()
+	defer func() {
+		if sw.dropped {
+			return
+		}
+		st := sw.status
+		if st == 0 {
+			st = http.StatusOK
+		}
+		if st < 200 || st > 299 {
+			s.mu.Lock()
+			s.stats.Rejected[st]++
+			s.mu.Unlock()
+		}
+	}()
+
+	path := r.URL.Path
+	switch {
+	case path == APIPrefix || strings.HasPrefix(path, APIPrefix+"/"):
+		rel := strings.TrimPrefix(path, APIPrefix)
+		s.countPoll(r, rel)
+		if s.applyFault(sw, r, rel, true, func(w http.ResponseWriter) { s.route(w, r, rel) }) {
+			return
+		}
+		s.route(sw, r, rel)
+	case strings.HasPrefix(path, FilesPrefix):
+		if s.applyFault(sw, r, path, false, func(w http.ResponseWriter) { s.serveFile(w, r) }) {
+			return
+		}
+		s.serveFile(sw, r)
+	default:
+		writeError(sw, http.StatusNotFound, "Not found.")
+	}
+}
+
+// countPoll counts GET /tasks/{id} and GET /tasks/?taskId= per task id,
+// before faults apply: a poll costs the client whatever the answer.
+func (s *Simulator) countPoll(r *http.Request, rel string) {
+	if r.Method != http.MethodGet {
+		return
+	}
+	id := ""
+	if rel == "/tasks" || rel == "/tasks/" {
+		id = r.URL.Query().Get("taskId")
+	} else if strings.HasPrefix(rel, "/tasks/") {
+		id = pathID(r, "/tasks/", rel)
+	}
+	if id == "" {
+		return
+	}
+	s.mu.Lock()
+	s.stats.Polls[id]++
+	s.stats.TotalPolls++
+	s.mu.Unlock()
+}
+
+// pathID extracts the id after prefix from the escaped path, so that ids
+// holding escaped characters decode exactly once.
+func pathID(r *http.Request, prefix, rel string) string {
+	esc := r.URL.EscapedPath()
+	if seg, ok := strings.CutPrefix(esc, APIPrefix+prefix); ok {
+		if id, err := url.PathUnescape(seg); err == nil {
+			return id
+		}
+	}
+	return strings.TrimPrefix(rel, prefix)
+}
+
+func (s *Simulator) authorized(r *http.Request) bool {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	return ok && strings.EqualFold(scheme, "Bearer") &&
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.token)) == 1
+}
+
+// route dispatches an authenticated gateway request; rel is the path after
+// APIPrefix.
+func (s *Simulator) route(w http.ResponseWriter, r *http.Request, rel string) {
+	if !s.authorized(r) {
+		writeError(w, http.StatusUnauthorized, "Unauthorized")
+		return
+	}
+	switch trimmed := strings.TrimSuffix(rel, "/"); {
+	case trimmed == PathGen2Extend || trimmed == PathGen3Video || trimmed == PathGen3TurboExpand:
+		if !allowMethod(w, r, http.MethodPost) {
+			return
+		}
+		s.handleCreate(w, r, trimmed)
+	case trimmed == "/tasks":
+		if !allowMethod(w, r, http.MethodGet) {
+			return
+		}
+		s.handleTaskQuery(w, r)
+	case strings.HasPrefix(rel, "/tasks/"):
+		if !allowMethod(w, r, http.MethodGet, http.MethodDelete) {
+			return
+		}
+		id := pathID(r, "/tasks/", rel)
+		if r.Method == http.MethodGet {
+			s.handleTaskGet(w, r, id)
+		} else {
+			s.handleTaskDelete(w, id)
+		}
+	case trimmed == "/assets":
+		if !allowMethod(w, r, http.MethodGet, http.MethodPost) {
+			return
+		}
+		if r.Method == http.MethodGet {
+			s.handleAssetList(w, r)
+		} else {
+			s.handleAssetUpload(w, r)
+		}
+	case strings.HasPrefix(rel, "/assets/"):
+		if !allowMethod(w, r, http.MethodGet, http.MethodDelete) {
+			return
+		}
+		id := pathID(r, "/assets/", rel)
+		if r.Method == http.MethodGet {
+			s.handleAssetGet(w, r, id)
+		} else {
+			s.handleAssetDelete(w, id)
+		}
+	default:
+		writeError(w, http.StatusNotFound, "Not found.")
+	}
+}
+
+func allowMethod(w http.ResponseWriter, r *http.Request, methods ...string) bool {
+	for _, m := range methods {
+		if r.Method == m {
+			return true
+		}
+	}
+	w.Header().Set("Allow", strings.Join(methods, ", "))
+	writeError(w, http.StatusMethodNotAllowed, "Method not allowed.")
+	return false
+}
+
+// writeJSON answers status with v encoded as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error","code":500}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// writeError answers the gateway's error shape {"error":msg,"code":status}.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, errorBody{Error: msg, Code: status})
+}
+
+type errorBody struct {
+	Error string `json:"error"`
+	Code  int    `json:"code"`
+}
+
+// statusWriter records the answered status and whether the connection was
+// dropped, for Stats. It keeps Hijack and Flush reachable through Unwrap.
+type statusWriter struct {
+	http.ResponseWriter
+	status  int
+	dropped bool
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Hijack lets the Drop faults close the connection without an answer.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// Flush forwards to the underlying writer when it can flush.
+func (w *statusWriter) Flush() {
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}

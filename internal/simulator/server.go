@@ -1,0 +1,182 @@
+package simulator
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Server is a simulator (or any handler) served over HTTP on 127.0.0.1.
+type Server struct {
+	// URL is the base URL, e.g. "http://127.0.0.1:8787".
+	URL string
+	// Port is the bound TCP port (useful with port 0).
+	Port int
+
+	srv  *http.Server
+	done chan error
+}
+
+// Endpoint is the gateway endpoint to configure in the provider
+// (USEAPI_ENDPOINT): URL + "/v1/runwayml".
+func (s *Server) Endpoint() string { return s.URL + APIPrefix }
+
+// LoopbackAddr validates a listen address and returns it with the host the
+// simulator will bind. Only 127.0.0.1 is accepted ("localhost" means it): the
+// simulator accepts a fixed, printed token and must never be reachable from
+// another machine. An empty host (":8787") is refused because it would bind
+// every interface.
+func LoopbackAddr(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("invalid listen address %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		host = "127.0.0.1"
+	}
+	if host != "127.0.0.1" {
+		return "", fmt.Errorf("refusing to listen on %q: the simulator only listens on 127.0.0.1", addr)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return "", fmt.Errorf("invalid port in listen address %q", addr)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// Start listens on addr (loopback only, see LoopbackAddr) and serves h in the
+// background. When logw is not nil each request is logged there (method,
+// path, status, latency; never headers or query strings, so neither the
+// token nor URL signatures end up in logs).
+func Start(addr string, h http.Handler, logw io.Writer) (*Server, error) {
+	addr, err := LoopbackAddr(addr)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp4", addr)
+	if err != nil {
+		return nil, err
+	}
+	if logw != nil {
+		h = LogRequests(h, logw)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	s := &Server{
+		URL:  fmt.Sprintf("http://127.0.0.1:%d", port),
+		Port: port,
+		srv:  &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second},
+		done: make(chan error, 1),
+	}
+	go func() {
+		err := s.srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		s.done <- err
+	}()
+	return s, nil
+}
+
+// Shutdown stops accepting connections and waits (until ctx ends) for
+// in-flight requests to finish.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	if err != nil {
+		_ = s.srv.Close()
+	}
+	if serveErr := <-s.done; err == nil {
+		err = serveErr
+	}
+	return err
+}
+
+// ListenAndServe runs a Simulator built from opts on addr until ctx is done,
+// then shuts down gracefully (up to 5 s). ready, when not nil, is called once
+// the server listens, e.g. to print the endpoint or write a port file; an
+// error from ready stops the server and is returned.
+func ListenAndServe(ctx context.Context, addr string, opts Options, logw io.Writer, ready func(*Server, *Simulator) error) error {
+	sim := New(opts)
+	srv, err := Start(addr, sim, logw)
+	if err != nil {
+		return err
+	}
+	var readyErr error
+	if ready != nil {
+		readyErr = ready(srv, sim)
+	}
+	if readyErr == nil {
+		select {
+		case <-ctx.Done():
+		case err := <-srv.done:
+			srv.done <- err // let Shutdown see it
+		}
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	return readyErr
+}
+
+// LogRequests logs one line per request to w: method, path, status and
+// latency ("dropped" when a fault closed the connection).
+func LogRequests(h http.Handler, w io.Writer) http.Handler {
+	logger := log.New(w, "", log.LstdFlags|log.Lmicroseconds)
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		lw := &logWriter{ResponseWriter: rw}
+		defer func() {
+			p := recover()
+			status := strconv.Itoa(lw.status)
+			switch {
+			case lw.hijacked:
+				status = "dropped"
+			case p != nil:
+				status = "aborted"
+			case lw.status == 0:
+				status = "200"
+			}
+			logger.Printf("%s %s %s %s", r.Method, r.URL.EscapedPath(), status, time.Since(start).Round(time.Microsecond))
+			if p != nil {
+				panic(p)
+			}
+		}()
+		h.ServeHTTP(lw, r)
+	})
+}
+
+type logWriter struct {
+	http.ResponseWriter
+	status   int
+	hijacked bool
+}
+
+func (w *logWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *logWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *logWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *logWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.hijacked = true
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+func (w *logWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }

@@ -1,0 +1,80 @@
+package transport
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// IsLoopbackHost reports whether host names this machine: "localhost",
+// an address in 127.0.0.0/8, or ::1. A port and IPv6 brackets are
+// tolerated. Only these hosts may be reached over plain http://, because
+// traffic to them never leaves the machine (the simulator, tests, demos).
+func IsLoopbackHost(host string) bool {
+	host = strings.TrimSpace(host)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimPrefix(strings.TrimSuffix(host, "]"), "[")
+	host = strings.TrimSuffix(host, ".")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	// Zones ("::1%lo") are not loopback names a user would write; reject.
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ValidateEndpoint checks a user-supplied gateway endpoint and returns it
+// parsed. It must be an absolute http(s) URL with a host and without
+// credentials, query or fragment; http:// is accepted only for loopback
+// hosts so that an API token is never sent in clear text over a network.
+// Messages are written for the person editing the provider configuration.
+func ValidateEndpoint(raw string) (*url.URL, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil, errors.New("the endpoint is empty: set it to an https:// URL such as https://api.useapi.net/v1/runwayml, or leave it unset to use the default")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("the endpoint %q is not a valid URL: %v", s, unwrapURLParse(err))
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("the endpoint %q must not contain a user name or password: put the credential in the provider's token setting instead", redactUser(u))
+	}
+	if u.Scheme == "" || u.Opaque != "" || u.Host == "" {
+		return nil, fmt.Errorf("the endpoint %q must be an absolute URL such as https://api.example.com/path", s)
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return nil, fmt.Errorf("the endpoint %q must not have a query string or fragment", s)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopbackHost(u.Hostname()) {
+			return nil, fmt.Errorf("the endpoint %q uses http://, which is allowed only for loopback hosts (localhost, 127.0.0.0/8, ::1); use https:// so the API token is not sent in clear text", s)
+		}
+	default:
+		return nil, fmt.Errorf("the endpoint %q must use https:// (or http:// for a loopback host), not %s://", s, u.Scheme)
+	}
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("the endpoint %q has no host name", s)
+	}
+	return u, nil
+}
+
+func unwrapURLParse(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func redactUser(u *url.URL) string {
+	c := *u
+	c.User = url.User("REDACTED")
+	return c.String()
+}
