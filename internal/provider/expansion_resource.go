@@ -45,7 +45,7 @@ func newExpansionResource() resource.Resource {
 			Validators:          []validator.String{stringvalidator.OneOf("landscape", "portrait")},
 		}),
 	}
-	return &generationResource[expansionModel]{kind: generationKind[expansionModel]{
+	return newUseapiGeneration(useapiSpec[expansionModel]{
 		name: "expansion",
 		description: "Expands (outpaints) a video to another format with Runway Gen-3 Alpha Turbo (`POST /gen3turbo/expand`). " +
 			"Apply submits one paid task, saves its id in the state at once, waits for it and exposes the generated " +
@@ -73,5 +73,5 @@ func newExpansionResource() resource.Resource {
 			m.TextPrompt = o.string("text_prompt")
 			m.Seconds = o.int64("seconds")
 		},
-	}}
+	})
 }

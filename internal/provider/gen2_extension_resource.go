@@ -55,7 +55,7 @@ func newGen2ExtensionResource() resource.Resource {
 		conflicts = append(conflicts, resourcevalidator.Conflicting(path.MatchRoot("motion"), path.MatchRoot(axis)))
 	}
 
-	return &generationResource[gen2ExtensionModel]{kind: generationKind[gen2ExtensionModel]{
+	return newUseapiGeneration(useapiSpec[gen2ExtensionModel]{
 		name: "gen2_extension",
 		description: "Extends a video by 4 seconds with Runway Gen-2 (`POST /gen2/extend`). Apply submits one paid " +
 			"task, saves its id in the state at once, waits for it and exposes the generated video " +
@@ -87,5 +87,5 @@ func newGen2ExtensionResource() resource.Resource {
 		adopt: func(m *gen2ExtensionModel, t *useapi.Task) {
 			m.Interpolate = optionsOf(t).bool("interpolate")
 		},
-	}}
+	})
 }

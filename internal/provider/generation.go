@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -14,16 +13,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
-	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
-)
-
-// Deletion policies of the generation resources.
-const (
-	deletionPolicyDelete  = "DELETE"
-	deletionPolicyAbandon = "ABANDON"
 )
 
 // Default deadlines. A relaxed (explore mode) generation can queue for a
@@ -34,137 +27,116 @@ const (
 	defaultDeleteTimeout = 10 * time.Minute
 )
 
-// generationCommon holds the attributes every useapi.net generation resource
-// shares: the options every create accepts, the provider's knobs and the
-// task's outputs. Resource models embed it.
-type generationCommon struct {
-	// Inputs common to every create.
-	Seed        types.Int64  `tfsdk:"seed"`
-	ExploreMode types.Bool   `tfsdk:"explore_mode"`
-	ReplyURL    types.String `tfsdk:"reply_url"`
-	ReplyRef    types.String `tfsdk:"reply_ref"`
-	MaxJobs     types.Int64  `tfsdk:"max_jobs"`
-
-	// Knobs.
+// lifecycleFields are the attributes the generation engine itself reads and
+// writes on every generation resource, whatever the gateway.
+type lifecycleFields struct {
 	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
-	DeletionPolicy    types.String   `tfsdk:"deletion_policy"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
-
-	// Outputs.
-	ID        types.String  `tfsdk:"id"`
-	TaskID    types.String  `tfsdk:"task_id"`
-	Status    types.String  `tfsdk:"status"`
-	Progress  types.Float64 `tfsdk:"progress"`
-	CreatedAt types.String  `tfsdk:"created_at"`
-	Error     types.String  `tfsdk:"error"`
-	Artifacts types.List    `tfsdk:"artifacts"`
-	VideoURL  types.String  `tfsdk:"video_url"`
-	// VideoAssetID is `output_video_asset_id`: runway_expansion uses the
-	// name `video_asset_id` for its input, so the one name that means "the
-	// generated video's asset" on every resource is this one; the other
-	// resources also expose it as `video_asset_id` (see videoAssetIDOutput).
-	VideoAssetID types.String `tfsdk:"output_video_asset_id"`
+	ID                types.String   `tfsdk:"id"`
+	Status            types.String   `tfsdk:"status"`
 }
 
-// commonOptions are the create options shared by every request struct.
-type commonOptions struct {
-	Seed        *int64
-	ExploreMode *bool
-	ReplyURL    *string
-	ReplyRef    *string
-	MaxJobs     *int64
+// taskBackend adapts one gateway's task API (T is its task type) to the
+// generation engine.
+type taskBackend[T any] interface {
+	// get reads a task once.
+	get(ctx context.Context, id string) (T, error)
+	// wait polls until the task is final or ctx ends; it then returns the
+	// last task seen (possibly nil) with an error wrapping ctx.Err().
+	wait(ctx context.Context, id string, onPoll func(T)) (T, error)
+	// status is the task's status ("" for a nil task).
+	status(t T) string
+	// terminal reports whether a status is final.
+	terminal(status string) bool
+	// failure is the reason of a failed task, "" unless it failed.
+	failure(t T) string
+	// isNotFound reports whether err means the gateway does not know the id.
+	isNotFound(err error) bool
+	// errorDiagnostic renders a gateway error with what to do about it.
+	errorDiagnostic(summary string, err error) diag.Diagnostics
+	// capacity is the gate pacing creates against the account's capacity,
+	// nil when the gateway has none to pace.
+	capacity() *capacityGate
 }
 
-func (c *generationCommon) options() commonOptions {
-	return commonOptions{
-		Seed:        c.Seed.ValueInt64Pointer(),
-		ExploreMode: c.ExploreMode.ValueBoolPointer(),
-		ReplyURL:    c.ReplyURL.ValueStringPointer(),
-		ReplyRef:    c.ReplyRef.ValueStringPointer(),
-		MaxJobs:     c.MaxJobs.ValueInt64Pointer(),
-	}
-}
-
-// generationKind is what distinguishes one generation resource from another:
-// its name, its own inputs and how they map onto a create request. The
-// engine (generationResource) does everything else.
-type generationKind[M any] struct {
+// generationKind is what distinguishes one generation resource from
+// another. The engine (generationResource) does everything else.
+type generationKind[M any, T any] struct {
 	// name is the resource type name without the provider prefix.
 	name string
 	// description is the resource's markdown description.
 	description string
-	// inputs are the resource's own generation inputs.
-	inputs map[string]schema.Attribute
+	// attributes is the complete schema.
+	attributes map[string]schema.Attribute
 	// configValidators are cross-attribute checks run at plan time.
 	configValidators []resource.ConfigValidator
-	// common returns the embedded generationCommon of a model.
-	common func(m *M) *generationCommon
-	// submit sends the create request for a model.
-	submit func(ctx context.Context, client *useapi.Client, m *M) (*useapi.Task, error)
-	// adopt fills, after an import, the inputs the task reports (prompt,
-	// seed…); inputs it cannot recover stay null and are taken from the
-	// configuration by the next apply without a new task.
-	adopt func(m *M, task *useapi.Task)
-	// videoAssetIDOutput, when set, returns the model's `video_asset_id`
-	// output, kept equal to `output_video_asset_id`.
-	videoAssetIDOutput func(m *M) *types.String
-	// imported reports whether a model's required inputs are unknown to the
-	// state, which only happens right after an import.
-	imported func(m *M) bool
+	// lifecycle returns the engine's fields of a model.
+	lifecycle func(m *M) *lifecycleFields
+	// backend returns the gateway's task API, or why it is not configured.
+	backend func(d *providerData) (taskBackend[T], diag.Diagnostics)
+	// submit sends the create request for a model and returns the new task.
+	submit func(ctx context.Context, d *providerData, m *M) (T, error)
+	// fill copies everything the gateway reports about a task into the
+	// model's outputs (including lifecycle ID and Status), leaving none
+	// unknown.
+	fill func(ctx context.Context, m *M, t T, now time.Time) diag.Diagnostics
+	// remove implements destroy.
+	remove func(ctx context.Context, d *providerData, m *M) diag.Diagnostics
+	// afterRead, when set, runs after a successful refresh (import adoption).
+	afterRead func(m *M, t T)
+	// importState, when set, completes the state of an import after the
+	// id and the engine's knobs were set.
+	importState func(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse)
 }
 
-// generationResource is the engine shared by the useapi.net generation
-// resources: submit → save the task id → wait → read the artifacts.
-type generationResource[M any] struct {
-	kind generationKind[M]
+// generationResource is the engine shared by every generation resource:
+// submit → save the task id at once → wait → read the outputs, with the
+// same guarantees on failure, timeout and interrupt for every gateway.
+type generationResource[M any, T any] struct {
+	kind generationKind[M, T]
 	data *providerData
 }
 
 var (
-	_ resource.ResourceWithConfigure        = (*generationResource[struct{}])(nil)
-	_ resource.ResourceWithImportState      = (*generationResource[struct{}])(nil)
-	_ resource.ResourceWithConfigValidators = (*generationResource[struct{}])(nil)
+	_ resource.ResourceWithConfigure        = (*generationResource[struct{}, any])(nil)
+	_ resource.ResourceWithImportState      = (*generationResource[struct{}, any])(nil)
+	_ resource.ResourceWithConfigValidators = (*generationResource[struct{}, any])(nil)
 )
 
-func (r *generationResource[M]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+func (r *generationResource[M, T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.kind.name
 }
 
-func (r *generationResource[M]) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *generationResource[M, T]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.kind.description,
-		Attributes: mergeAttributes(
-			r.kind.inputs,
-			commonInputAttributes(),
-			knobAttributes(ctx),
-			generationOutputAttributes(),
-		),
+		Attributes:          r.kind.attributes,
 	}
 }
 
-func (r *generationResource[M]) ConfigValidators(context.Context) []resource.ConfigValidator {
+func (r *generationResource[M, T]) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return r.kind.configValidators
 }
 
-func (r *generationResource[M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *generationResource[M, T]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	data, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
 	r.data = data
 }
 
-func (r *generationResource[M]) typeName() string { return "runway_" + r.kind.name }
+func (r *generationResource[M, T]) typeName() string { return "runway_" + r.kind.name }
 
-func (r *generationResource[M]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+func (r *generationResource[M, T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	ctx = r.data.withMasking(ctx)
 	var m M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := r.kind.common(&m)
-	client, diags := r.data.useapiClient()
+	lc := r.kind.lifecycle(&m)
+	backend, diags := r.kind.backend(r.data)
 	resp.Diagnostics.Append(diags...)
-	timeout, diags := c.Timeouts.Create(ctx, defaultCreateTimeout)
+	timeout, diags := lc.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -172,86 +144,74 @@ func (r *generationResource[M]) Create(ctx context.Context, req resource.CreateR
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	if err := r.data.capacity.beforeSubmit(ctx); err != nil {
-		resp.Diagnostics.AddError("Generation not submitted",
-			fmt.Sprintf("Waiting for a free slot on the account ended (%v) before anything was submitted; no task was created and nothing was charged.", err))
-		return
+	gate := backend.capacity()
+	if gate != nil {
+		if err := gate.beforeSubmit(ctx); err != nil {
+			resp.Diagnostics.AddError("Generation not submitted",
+				fmt.Sprintf("Waiting for a free slot on the account ended (%v) before anything was submitted; no task was created and nothing was charged.", err))
+			return
+		}
 	}
-	task, err := r.kind.submit(ctx, client, &m)
+	task, err := r.kind.submit(ctx, r.data, &m)
 	if err != nil {
-		resp.Diagnostics.Append(submitErrorDiagnostic(r.typeName(), err)...)
+		resp.Diagnostics.Append(submitErrorDiagnostic(r.typeName(), backend, err)...)
 		return
 	}
-	r.data.capacity.submitted()
-	tflog.Info(ctx, "Runway task submitted", map[string]any{"task_id": task.TaskID, "resource": r.typeName(), "status": task.Status})
+	if gate != nil {
+		gate.submitted()
+	}
 
 	// The task exists and is paid for from here on: its id goes into the
 	// state before anything else can go wrong.
-	resp.Diagnostics.Append(fillFromTask(ctx, c, task, time.Now())...)
-	r.syncAliases(&m)
+	resp.Diagnostics.Append(r.kind.fill(ctx, &m, task, time.Now())...)
+	tflog.Info(ctx, "Runway task submitted", map[string]any{"task_id": lc.ID.ValueString(), "resource": r.typeName(), "status": lc.Status.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !c.WaitForCompletion.ValueBool() {
-		if !resp.Diagnostics.HasError() {
-			r.releaseIfTerminal(task.Status)
-		}
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.wait(ctx, &m, &resp.State, &resp.Diagnostics, timeout, true)
+	if !lc.WaitForCompletion.ValueBool() {
+		r.releaseIfTerminal(backend, lc.Status.ValueString())
+		return
+	}
+	r.wait(ctx, backend, &m, &resp.State, &resp.Diagnostics, timeout, true)
 }
 
 // wait polls the task of m until it is final or ctx ends, and writes what
 // it learnt to state whatever the outcome.
-func (r *generationResource[M]) wait(ctx context.Context, m *M, state *tfsdk.State, diags *diag.Diagnostics, timeout time.Duration, creating bool) {
-	c := r.kind.common(m)
-	client, d := r.data.useapiClient()
-	diags.Append(d...)
-	if diags.HasError() {
-		return
-	}
-	taskID := c.TaskID.ValueString()
-	opts := r.data.wait
-	opts.OnPoll = func(t *useapi.Task) {
-		fields := map[string]any{"task_id": taskID, "status": t.Status}
-		if p, ok := t.Progress(); ok {
-			fields["progress"] = p
-		}
-		tflog.Debug(ctx, "Runway task polled", fields)
-		r.releaseIfTerminal(t.Status)
-	}
+func (r *generationResource[M, T]) wait(ctx context.Context, backend taskBackend[T], m *M, state *tfsdk.State, diags *diag.Diagnostics, timeout time.Duration, creating bool) {
+	lc := r.kind.lifecycle(m)
+	taskID := lc.ID.ValueString()
 	started := time.Now()
-	task, err := client.WaitForTask(ctx, taskID, opts)
-	if task != nil {
-		diags.Append(fillFromTask(ctx, c, task, time.Now())...)
-		r.syncAliases(m)
+	task, err := backend.wait(ctx, taskID, func(t T) {
+		tflog.Debug(ctx, "Runway task polled", map[string]any{"task_id": taskID, "status": backend.status(t)})
+		r.releaseIfTerminal(backend, backend.status(t))
+	})
+	if backend.status(task) != "" {
+		diags.Append(r.kind.fill(ctx, m, task, time.Now())...)
 	}
 	diags.Append(state.Set(ctx, m)...)
 	tflog.Info(ctx, "Runway task wait ended", map[string]any{
-		"task_id": taskID, "status": c.Status.ValueString(), "waited_ms": time.Since(started).Milliseconds(),
+		"task_id": taskID, "status": lc.Status.ValueString(), "waited_ms": time.Since(started).Milliseconds(),
 	})
 
 	switch {
 	case err != nil && ctx.Err() != nil:
-		diags.AddError(waitInterruptedSummary(ctx), waitInterruptedDetail(r.typeName(), c, ctx, timeout, creating))
+		diags.AddError(waitInterruptedSummary(ctx), waitInterruptedDetail(r.typeName(), lc, ctx, timeout, creating))
 	case err != nil:
-		diags.Append(gatewayErrorDiagnostic("Waiting for Runway task "+taskID+" failed", err)...)
-	case task != nil && task.Status == useapi.StatusFailed:
-		diags.AddError("Runway generation failed",
-			fmt.Sprintf("Runway task %s failed: %s\n\nThe task id is kept in the state. Terraform marks the resource as tainted: "+
-				"the next apply submits a new generation (and pays for it again). Change the inputs first if the "+
-				"failure was a moderation of the prompt or the input.", taskID, failureText(task)))
+		diags.Append(backend.errorDiagnostic("Waiting for Runway task "+taskID+" failed", err)...)
+	default:
+		if reason := backend.failure(task); reason != "" {
+			diags.AddError("Runway generation failed",
+				fmt.Sprintf("Runway task %s failed: %s\n\nThe task id is kept in the state. Terraform marks the resource as tainted: "+
+					"the next apply submits a new generation (and pays for it again). Change the inputs first if the "+
+					"failure was a moderation of the prompt or the input.", taskID, reason))
+		}
 	}
 }
 
-// syncAliases copies outputs exposed under a second name.
-func (r *generationResource[M]) syncAliases(m *M) {
-	if r.kind.videoAssetIDOutput != nil {
-		*r.kind.videoAssetIDOutput(m) = r.kind.common(m).VideoAssetID
-	}
-}
-
-func (r *generationResource[M]) releaseIfTerminal(status string) {
-	if useapi.IsTerminal(status) {
-		r.data.capacity.release()
+func (r *generationResource[M, T]) releaseIfTerminal(backend taskBackend[T], status string) {
+	if gate := backend.capacity(); gate != nil && backend.terminal(status) {
+		gate.release()
 	}
 }
 
@@ -262,18 +222,14 @@ func waitInterruptedSummary(ctx context.Context) string {
 	return "Waiting for the Runway generation was interrupted"
 }
 
-func waitInterruptedDetail(typeName string, c *generationCommon, ctx context.Context, timeout time.Duration, creating bool) string {
-	progress := ""
-	if !c.Progress.IsNull() {
-		progress = fmt.Sprintf(", progress %.0f%%", c.Progress.ValueFloat64()*100)
-	}
+func waitInterruptedDetail(typeName string, lc *lifecycleFields, ctx context.Context, timeout time.Duration, creating bool) string {
 	why := "the wait was interrupted"
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		why = fmt.Sprintf("the wait reached its timeout (%s)", timeout)
 	}
-	msg := fmt.Sprintf("Runway task %s is still %s%s: %s. The task was NOT cancelled: it keeps running on the "+
+	msg := fmt.Sprintf("Runway task %s is still %s: %s. The task was NOT cancelled: it keeps running on the "+
 		"account and its credits are spent. Its id and last status are saved in the state.\n\n",
-		c.TaskID.ValueString(), c.Status.ValueString(), progress, why)
+		lc.ID.ValueString(), lc.Status.ValueString(), why)
 	if creating {
 		msg += fmt.Sprintf("To keep waiting for this same task without paying again, run:\n\n"+
 			"  terraform untaint %s.<name>\n  terraform apply\n\n"+
@@ -285,184 +241,140 @@ func waitInterruptedDetail(typeName string, c *generationCommon, ctx context.Con
 	return msg
 }
 
-// failureText combines the gateway's message, reason and moderation
-// category of a failed task.
-func failureText(t *useapi.Task) string {
-	if s := t.FailureMessage(); s != "" {
-		return s
-	}
-	return "the gateway reported FAILED without a reason"
-}
-
-// fillFromTask copies everything the gateway reports about a task into c.
-// Every output ends up known (a value or null), as Terraform requires after
-// apply.
-func fillFromTask(ctx context.Context, c *generationCommon, task *useapi.Task, now time.Time) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if task.TaskID != "" {
-		c.ID = types.StringValue(task.TaskID)
-		c.TaskID = types.StringValue(task.TaskID)
-	}
-	c.Status = stringOrNull(task.Status)
-	if p, ok := task.Progress(); ok {
-		c.Progress = types.Float64Value(math.Round(p*1e4) / 1e4)
-	} else if task.Status == useapi.StatusSucceeded {
-		c.Progress = types.Float64Value(1)
-	} else {
-		c.Progress = types.Float64Null()
-	}
-	c.CreatedAt = stringOrNull(task.CreatedAt)
-	if task.Status == useapi.StatusFailed {
-		c.Error = types.StringValue(failureText(task))
-	} else {
-		c.Error = types.StringNull()
-	}
-	artifacts, d := artifactsFromTask(ctx, task, c.Artifacts, now)
-	diags.Append(d...)
-	c.Artifacts = artifacts
-	c.VideoURL, c.VideoAssetID = firstArtifact(ctx, artifacts)
-	return diags
-}
-
-func (r *generationResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+func (r *generationResource[M, T]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	ctx = r.data.withMasking(ctx)
 	var m M
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.kind.common(&m)
-	client, diags := r.data.useapiClient()
+	backend, diags := r.kind.backend(r.data)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	task, err := client.GetTask(ctx, c.TaskID.ValueString())
-	if useapi.IsNotFound(err) {
+	id := r.kind.lifecycle(&m).ID.ValueString()
+	task, err := backend.get(ctx, id)
+	if backend.isNotFound(err) {
 		resp.Diagnostics.AddWarning("Runway task no longer exists",
 			fmt.Sprintf("The gateway no longer knows task %s (404): it was deleted outside Terraform, or has expired. "+
 				"It is removed from the state; the next apply creates a new generation (and pays for it) if the "+
-				"resource is still configured.", c.TaskID.ValueString()))
+				"resource is still configured.", id))
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(gatewayErrorDiagnostic("Reading Runway task "+c.TaskID.ValueString()+" failed", err)...)
+		resp.Diagnostics.Append(backend.errorDiagnostic("Reading Runway task "+id+" failed", err)...)
 		return
 	}
-	if r.kind.imported(&m) {
-		r.kind.adopt(&m, task)
-		c.Seed, c.ExploreMode, c.ReplyURL, c.ReplyRef = adoptCommon(c, task)
+	if r.kind.afterRead != nil {
+		r.kind.afterRead(&m, task)
 	}
-	resp.Diagnostics.Append(fillFromTask(ctx, c, task, time.Now())...)
-	r.syncAliases(&m)
+	resp.Diagnostics.Append(r.kind.fill(ctx, &m, task, time.Now())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// Update only ever changes knobs (every input forces replacement), adopts
-// the configured inputs after an import, and waits for an unfinished task
-// when the configuration asks to.
-func (r *generationResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+// Update only ever changes knobs (every generation input forces
+// replacement) or adopts the configured inputs after an import; it waits
+// for an unfinished task when the configuration asks to. It never submits.
+func (r *generationResource[M, T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	ctx = r.data.withMasking(ctx)
-	var plan, state M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The plan holds the configuration and, where outputs will change,
+	// unknowns: start from the state's values for those.
+	merged, err := knownFromState(req.Plan.Raw, req.State.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Planning the update failed", err.Error())
+		return
+	}
+	resp.State.Raw = merged
+	var m M
+	resp.Diagnostics.Append(resp.State.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyAdoptInputs, nil)...)
+	backend, diags := r.kind.backend(r.data)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pc, sc := r.kind.common(&plan), r.kind.common(&state)
-	pc.ID, pc.TaskID, pc.Status, pc.Progress = sc.ID, sc.TaskID, sc.Status, sc.Progress
-	pc.CreatedAt, pc.Error, pc.Artifacts = sc.CreatedAt, sc.Error, sc.Artifacts
-	pc.VideoURL, pc.VideoAssetID = sc.VideoURL, sc.VideoAssetID
-	r.syncAliases(&plan)
-	// The inputs are now the configuration's: no further adoption.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyAdoptInputs, nil)...)
-
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !pc.WaitForCompletion.ValueBool() || useapi.IsTerminal(pc.Status.ValueString()) {
+	lc := r.kind.lifecycle(&m)
+	if !lc.WaitForCompletion.ValueBool() || backend.terminal(lc.Status.ValueString()) {
 		return
 	}
-	timeout, diags := pc.Timeouts.Update(ctx, defaultUpdateTimeout)
+	timeout, diags := lc.Timeouts.Update(ctx, defaultUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	r.wait(ctx, &plan, &resp.State, &resp.Diagnostics, timeout, false)
+	r.wait(ctx, backend, &m, &resp.State, &resp.Diagnostics, timeout, false)
 }
 
-func (r *generationResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+// knownFromState replaces every unknown value of plan by the value at the
+// same path in state.
+func knownFromState(plan, state tftypes.Value) (tftypes.Value, error) {
+	return tftypes.Transform(plan, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if v.IsKnown() {
+			return v, nil
+		}
+		prior, _, err := tftypes.WalkAttributePath(state, p)
+		if err != nil {
+			return v, nil
+		}
+		if pv, ok := prior.(tftypes.Value); ok {
+			return pv, nil
+		}
+		return v, nil
+	})
+}
+
+func (r *generationResource[M, T]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	ctx = r.data.withMasking(ctx)
 	var m M
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	backend, diags := r.kind.backend(r.data)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := r.kind.common(&m)
-	if !useapi.IsTerminal(c.Status.ValueString()) {
+	lc := r.kind.lifecycle(&m)
+	if !backend.terminal(lc.Status.ValueString()) {
 		resp.Diagnostics.AddWarning("Unfinished Runway task left running",
 			fmt.Sprintf("Task %s is %s. Runway tasks cannot be cancelled: it keeps running on the account and its credits are not refunded.",
-				c.TaskID.ValueString(), c.Status.ValueString()))
+				lc.ID.ValueString(), lc.Status.ValueString()))
 	}
-	if c.DeletionPolicy.ValueString() == deletionPolicyAbandon {
-		tflog.Info(ctx, "deletion_policy is ABANDON: the task and its artifacts stay on the account", map[string]any{"task_id": c.TaskID.ValueString()})
-		return
-	}
-	client, diags := r.data.useapiClient()
-	resp.Diagnostics.Append(diags...)
-	timeout, diags := c.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	timeout, diags := lc.Timeouts.Delete(ctx, defaultDeleteTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	var artifacts []artifactModel
-	if !c.Artifacts.IsNull() && !c.Artifacts.IsUnknown() {
-		resp.Diagnostics.Append(c.Artifacts.ElementsAs(ctx, &artifacts, false)...)
-	}
-	for _, a := range artifacts {
-		id := a.AssetID.ValueString()
-		if id == "" {
-			continue
-		}
-		if err := client.DeleteAsset(ctx, id); err != nil && !useapi.IsNotFound(err) {
-			resp.Diagnostics.Append(gatewayErrorDiagnostic("Deleting artifact asset "+id+" failed", err)...)
-			return
-		}
-	}
-	if err := client.DeleteTask(ctx, c.TaskID.ValueString()); err != nil && !useapi.IsNotFound(err) {
-		resp.Diagnostics.Append(gatewayErrorDiagnostic("Deleting Runway task "+c.TaskID.ValueString()+" failed", err)...)
-	}
+	resp.Diagnostics.Append(r.kind.remove(ctx, r.data, &m)...)
 }
 
 // ImportState takes a task id; Read then fills every attribute the gateway
 // reports.
-func (r *generationResource[M]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *generationResource[M, T]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID == "" {
-		resp.Diagnostics.AddError("Missing task id", "Import a generation by its task id: terraform import "+r.typeName()+".<name> 'user:<id>-runwayml:<email>-task:<uuid>'")
+		resp.Diagnostics.AddError("Missing task id", "Import a generation by its task id: terraform import "+r.typeName()+".<name> <task id>")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("task_id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_completion"), true)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_policy"), deletionPolicyDelete)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyAdoptInputs, []byte(`true`))...)
+	if r.kind.importState != nil {
+		r.kind.importState(ctx, req, resp)
+	}
 }
 
 // submitErrorDiagnostic explains a failed create. Whether a task may exist
 // matters most: an unknown outcome must not be retried blindly.
-func submitErrorDiagnostic(typeName string, err error) diag.Diagnostics {
+func submitErrorDiagnostic[T any](typeName string, backend taskBackend[T], err error) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var unknown *transport.OutcomeUnknownError
-	if errors.As(err, &unknown) {
+	if errors.As(err, &unknown) || isOutcomeUnknown(err) {
 		diags.AddError("Runway generation outcome unknown",
-			fmt.Sprintf("The connection to the gateway failed after the create request was sent (%v). The gateway may "+
+			fmt.Sprintf("The gateway's answer to the create request was lost or unusable (%v). The gateway may "+
 				"have accepted it and started a paid task, so the provider did not resubmit it. Nothing is saved in the "+
-				"state. Check the account's tasks (the runway_task data source, or GET /tasks/) before applying again: "+
-				"if the task exists, import it with `terraform import %s.<name> <task id>` instead of paying twice.", err, typeName))
+				"state. Check the account's tasks before applying again: if the task exists, import it with "+
+				"`terraform import %s.<name> <task id>` instead of paying twice.", err, typeName))
 		return diags
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
@@ -472,21 +384,5 @@ func submitErrorDiagnostic(typeName string, err error) diag.Diagnostics {
 				"lower the number of generations per apply.", err))
 		return diags
 	}
-	return gatewayErrorDiagnostic("Runway generation not submitted", err)
-}
-
-// gatewayErrorDiagnostic shows the gateway's message verbatim plus what to do.
-func gatewayErrorDiagnostic(summary string, err error) diag.Diagnostics {
-	var diags diag.Diagnostics
-	var apiErr *useapi.APIError
-	if errors.As(err, &apiErr) {
-		detail := apiErr.Error()
-		if hint := apiErr.Hint(); hint != "" {
-			detail += "\n\n" + hint
-		}
-		diags.AddError(summary, detail)
-		return diags
-	}
-	diags.AddError(summary, err.Error())
-	return diags
+	return backend.errorDiagnostic("Runway generation not submitted", err)
 }

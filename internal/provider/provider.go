@@ -152,6 +152,9 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
 		maxRetries = int(cfg.MaxRetries.ValueInt64())
 	}
+	if maxRetries == 0 {
+		maxRetries = -1 // the transport reads 0 as "default"; -1 is "no retries"
+	}
 	busy := durationOr(cfg.BusyRetryInterval, defaultBusyRetryInterval)
 	data.capacity.fallback = busy
 	retry := transport.RetryPolicy{

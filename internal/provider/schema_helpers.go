@@ -207,29 +207,37 @@ func videoAssetIDOutputAttribute() schema.StringAttribute {
 	}
 }
 
-// knobAttributes steer the provider only: changing them never starts a task.
-func knobAttributes(ctx context.Context) map[string]schema.Attribute {
+// lifecycleKnobAttributes steer the engine only: changing them never
+// starts a task.
+func lifecycleKnobAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"wait_for_completion": schema.BoolAttribute{
 			MarkdownDescription: "Wait for the task to succeed or fail during apply (default `true`). With `false`, " +
-				"apply returns right after the task was accepted; later refreshes fill `status` and `artifacts`, " +
-				"and setting it back to `true` makes the next apply wait for the same task (never a new one).",
+				"apply returns right after the task was accepted; later refreshes fill the outputs, and setting it " +
+				"back to `true` makes the next apply wait for the same task (never a new one).",
 			Optional: true,
 			Computed: true,
 			Default:  booldefaultTrue,
 		},
-		"deletion_policy": schema.StringAttribute{
-			MarkdownDescription: "What destroy does: `DELETE` (default) deletes the generated artifact assets and " +
-				"removes the task from the account's history (a 404 counts as done); `ABANDON` only removes the " +
-				"resource from the state and keeps everything on the account. Runway tasks cannot be cancelled: " +
-				"destroying an unfinished task does not refund its credits.",
-			Optional:   true,
-			Computed:   true,
-			Default:    stringDefault(deletionPolicyDelete),
-			Validators: []validator.String{stringvalidator.OneOf(deletionPolicyDelete, deletionPolicyAbandon)},
-		},
-		"timeouts": timeoutsAttribute(ctx),
+		"timeouts": timeoutsAttribute(context.Background()),
 	}
+}
+
+// useapiKnobAttributes add deletion_policy: useapi.net can delete a task and
+// its artifacts.
+func useapiKnobAttributes() map[string]schema.Attribute {
+	knobs := lifecycleKnobAttributes()
+	knobs["deletion_policy"] = schema.StringAttribute{
+		MarkdownDescription: "What destroy does: `DELETE` (default) deletes the generated artifact assets and " +
+			"removes the task from the account's history (a 404 counts as done); `ABANDON` only removes the " +
+			"resource from the state and keeps everything on the account. Runway tasks cannot be cancelled: " +
+			"destroying an unfinished task does not refund its credits.",
+		Optional:   true,
+		Computed:   true,
+		Default:    stringDefault(deletionPolicyDelete),
+		Validators: []validator.String{stringvalidator.OneOf(deletionPolicyDelete, deletionPolicyAbandon)},
+	}
+	return knobs
 }
 
 // mergeAttributes returns one map holding every given attribute; a name

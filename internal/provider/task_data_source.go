@@ -163,7 +163,7 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		if errors.Is(err, context.Canceled) {
 			summary = "Reading Runway task " + id + " was interrupted"
 		}
-		resp.Diagnostics.Append(gatewayErrorDiagnostic(summary, err)...)
+		resp.Diagnostics.Append(useapiErrorDiagnostic(summary, err)...)
 		return
 	}
 

@@ -51,7 +51,7 @@ func newVideoToVideoResource() resource.Resource {
 			Validators:          []validator.String{stringvalidator.OneOf("720p")},
 		}),
 	}
-	return &generationResource[videoToVideoModel]{kind: generationKind[videoToVideoModel]{
+	return newUseapiGeneration(useapiSpec[videoToVideoModel]{
 		name: "video_to_video",
 		description: "Restyles a video with a text prompt using Runway Gen-3 Alpha Video to Video (`POST /gen3/video`). " +
 			"Apply submits one paid task, saves its id in the state at once, waits for it and exposes the generated " +
@@ -80,5 +80,5 @@ func newVideoToVideoResource() resource.Resource {
 			m.TextPrompt = o.string("text_prompt")
 			m.Seconds = o.int64("seconds")
 		},
-	}}
+	})
 }

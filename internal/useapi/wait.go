@@ -73,8 +73,9 @@ type WaitOptions struct {
 // The schedule adapts to what the gateway reports, aiming to notice a
 // completion within about a second while polling rarely: while the task
 // waits (PENDING, THROTTLED) it sleeps estimatedTimeToStartSeconds when
-// given; while RUNNING it measures the progress rate between polls and
-// sleeps until just after the predicted completion; with nothing to go on
+// given; while RUNNING it measures the progress rate between polls,
+// closes in on the predicted completion (re-estimating on the way while it
+// is far off) and polls just after it; with nothing to go on
 // it backs off gently from MinInterval towards MaxInterval. Every wait is
 // clamped to [MinInterval, MaxInterval]. Unknown statuses are logged once
 // and waited on like PENDING.
