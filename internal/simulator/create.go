@@ -46,6 +46,9 @@ func readCreateFields(r *http.Request) (*reqFields, string) {
 		var err error
 		if ct == "multipart/form-data" {
 			err = r.ParseMultipartForm(maxCreateBody)
+			if r.MultipartForm != nil {
+				defer r.MultipartForm.RemoveAll()
+			}
 		} else {
 			err = r.ParseForm()
 		}
@@ -357,24 +360,27 @@ func (s *Simulator) handleCreate(w http.ResponseWriter, r *http.Request, path st
 		writeError(w, http.StatusBadRequest, msg)
 		return
 	}
-	base := baseURL(r)
-
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	status, answer := s.createLocked(req, path, baseURL(r))
+	s.mu.Unlock()
+	writeJSON(w, status, answer)
+}
+
+// createLocked runs the account checks and creates the task; it returns the
+// status and body to answer.
+func (s *Simulator) createLocked(req *createRequest, path, base string) (int, any) {
 	now := s.now()
 	s.advanceLocked(now)
 
 	in, ok := s.assets[req.assetID]
 	if !ok || in.mediaType != "video" {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("Unable to retrieve %s %s (Not found.)", req.assetField, req.assetID))
-		return
+		return http.StatusNotFound, errorBody{Error: fmt.Sprintf("Unable to retrieve %s %s (Not found.)", req.assetField, req.assetID), Code: http.StatusNotFound}
 	}
 	var img *asset
 	if req.imageAssetID != "" {
 		img, ok = s.assets[req.imageAssetID]
 		if !ok || img.mediaType != "image" {
-			writeError(w, http.StatusNotFound, fmt.Sprintf("Unable to retrieve imageAssetId %s (Not found.)", req.imageAssetID))
-			return
+			return http.StatusNotFound, errorBody{Error: fmt.Sprintf("Unable to retrieve imageAssetId %s (Not found.)", req.imageAssetID), Code: http.StatusNotFound}
 		}
 	}
 
@@ -383,12 +389,10 @@ func (s *Simulator) handleCreate(w http.ResponseWriter, r *http.Request, path st
 		limit = int(*req.c.maxJobs)
 	}
 	if len(s.active) >= limit {
-		writeJSON(w, http.StatusTooManyRequests, s.busyAnswerLocked(limit))
-		return
+		return http.StatusTooManyRequests, s.busyAnswerLocked(limit)
 	}
 	if forbiddenWord.MatchString(req.prompt) {
-		writeError(w, http.StatusUnprocessableEntity, moderatedPromptMessage)
-		return
+		return http.StatusUnprocessableEntity, errorBody{Error: moderatedPromptMessage, Code: http.StatusUnprocessableEntity}
 	}
 
 	p := req.params
@@ -458,8 +462,7 @@ func (s *Simulator) handleCreate(w http.ResponseWriter, r *http.Request, path st
 		t.cost = 0
 	}
 	if s.permitted-s.used < t.cost {
-		writeJSON(w, http.StatusPreconditionFailed, map[string]string{"error": noCreditsMessage})
-		return
+		return http.StatusPreconditionFailed, map[string]string{"error": noCreditsMessage}
 	}
 
 	t.params = p
@@ -493,7 +496,7 @@ func (s *Simulator) handleCreate(w http.ResponseWriter, r *http.Request, path st
 	body.ProgressRatio = nil
 	body.UpdatedAt = body.CreatedAt
 	body.EstimatedTimeToStartSeconds = math.Round(s.queueDelay.Seconds()*1000) / 1000
-	writeJSON(w, http.StatusOK, body)
+	return http.StatusOK, body
 }
 
 // defaultSeconds applies the seeds' rule: the requested seconds, else the

@@ -20,8 +20,9 @@ type Server struct {
 	// Port is the bound TCP port (useful with port 0).
 	Port int
 
-	srv  *http.Server
-	done chan error
+	srv      *http.Server
+	done     chan struct{} // closed when Serve has returned
+	serveErr error         // why Serve returned (nil after Shutdown)
 }
 
 // Endpoint is the gateway endpoint to configure in the provider
@@ -71,27 +72,28 @@ func Start(addr string, h http.Handler, logw io.Writer) (*Server, error) {
 		URL:  fmt.Sprintf("http://127.0.0.1:%d", port),
 		Port: port,
 		srv:  &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second},
-		done: make(chan error, 1),
+		done: make(chan struct{}),
 	}
 	go func() {
-		err := s.srv.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
+		defer close(s.done)
+		if err := s.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			s.serveErr = err
 		}
-		s.done <- err
 	}()
 	return s, nil
 }
 
 // Shutdown stops accepting connections and waits (until ctx ends) for
-// in-flight requests to finish.
+// in-flight requests to finish; then it closes what is left. It may be
+// called more than once.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.srv.Shutdown(ctx)
 	if err != nil {
 		_ = s.srv.Close()
 	}
-	if serveErr := <-s.done; err == nil {
-		err = serveErr
+	<-s.done
+	if err == nil {
+		err = s.serveErr
 	}
 	return err
 }
@@ -113,8 +115,7 @@ func ListenAndServe(ctx context.Context, addr string, opts Options, logw io.Writ
 	if readyErr == nil {
 		select {
 		case <-ctx.Done():
-		case err := <-srv.done:
-			srv.done <- err // let Shutdown see it
+		case <-srv.done: // Serve failed; Shutdown reports why
 		}
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -104,6 +104,10 @@ func TestStartServesAndLogs(t *testing.T) {
 	if _, err := (&http.Client{Transport: tr}).Get(srv.Endpoint() + "/tasks/x"); err == nil {
 		t.Error("dropped request answered")
 	}
+	// The client can see the closed connection before the handler logs it.
+	for deadline := time.Now().Add(2 * time.Second); !strings.Contains(logs.String(), " dropped ") && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	out := logs.String()
 	for _, want := range []string{"GET /v1/runwayml/assets/ 200 ", "GET /v1/runwayml/tasks/nope 401 ", "GET /v1/runwayml/tasks/x dropped "} {
 		if !strings.Contains(out, want) {

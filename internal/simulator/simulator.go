@@ -44,7 +44,9 @@ type Options struct {
 	QueueDelay time.Duration
 	// MaxJobs is the account capacity: concurrent PENDING+RUNNING tasks; default 3.
 	MaxJobs int
-	// Credits is the plan's permitted credits; default 2250. Used credits start at 0.
+	// Credits is the plan's permitted credits; default 2250 (0 means the
+	// default: call SetCredits(0, 0) for an account without credits). Used
+	// credits start at 0.
 	Credits int
 	// URLTTL is the lifetime of signed artifact and asset URLs; default 1h.
 	URLTTL time.Duration

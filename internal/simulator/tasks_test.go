@@ -231,7 +231,7 @@ func TestURLRotatesOnEveryRead(t *testing.T) {
 		_, a := e.getAsset(assetID)
 		for _, u := range []string{u, str(a["url"])} {
 			c := jwtClaimsOf(t, u)
-			if c.EXP-c.IAT != int64((30 * time.Minute).Seconds()) || c.IAT != e.clock.Now().Unix() {
+			if c.EXP-c.IAT != int64((30*time.Minute).Seconds()) || c.IAT != e.clock.Now().Unix() {
 				t.Errorf("claims %+v at %v", c, e.clock.Now().Unix())
 			}
 			if status, _, _ := e.fetch(u); status != 200 {

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestRunServesUntilCancelled(t *testing.T) {
+	portFile := filepath.Join(t.TempDir(), "port")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-port-file", portFile, "-token", "user:1234-cmdtest",
+			"-task-duration", "100ms", "-queue-delay", "-1ns", "-max-jobs", "2", "-credits", "40"}, &stdout, &stderr)
+	}()
+
+	var port string
+	for deadline := time.Now().Add(5 * time.Second); port == ""; time.Sleep(10 * time.Millisecond) {
+		select {
+		case err := <-done:
+			t.Fatalf("run returned early: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("port file never written")
+		}
+		if b, err := os.ReadFile(portFile); err == nil {
+			port = strings.TrimSpace(string(b))
+		}
+	}
+	base := "http://127.0.0.1:" + port
+	out := stdout.String()
+	for _, want := range []string{
+		"runway simulator listening on " + base + "\n",
+		"USEAPI_ENDPOINT=" + base + "/v1/runwayml\n",
+		"USEAPI_TOKEN=user:1234-cmdtest\n",
+		"user:1234-runwayml:demo@runway.local-asset:00000000-0000-4000-8000-000000000001",
+		"user:1234-runwayml:demo@runway.local-asset:00000000-0000-4000-8000-000000000003",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+
+	call := func(method, path, body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+"/v1/runwayml"+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer user:1234-cmdtest")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		var m map[string]any
+		_ = json.Unmarshal(data, &m)
+		return resp.StatusCode, m
+	}
+	// The flags took effect: 40 credits = two gen2 extends, then 412.
+	status, task := call(http.MethodPost, "/gen2/extend", `{"assetId":"user:1234-runwayml:demo@runway.local-asset:00000000-0000-4000-8000-000000000001"}`)
+	if status != 200 {
+		t.Fatalf("create: %d %v", status, task)
+	}
+	id := task["taskId"].(string)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		status, got := call(http.MethodGet, "/tasks/"+url.PathEscape(id), "")
+		if status == 200 && got["status"] == "SUCCEEDED" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task never finished: %d %v", status, got)
+		}
+	}
+	call(http.MethodPost, "/gen2/extend", `{"assetId":"user:1234-runwayml:demo@runway.local-asset:00000000-0000-4000-8000-000000000002"}`)
+	if status, body := call(http.MethodPost, "/gen2/extend", `{"assetId":"user:1234-runwayml:demo@runway.local-asset:00000000-0000-4000-8000-000000000002"}`); status != 412 {
+		t.Errorf("third create with 40 credits: %d %v", status, body)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no graceful shutdown")
+	}
+	logs := stderr.String()
+	if !strings.Contains(logs, "POST /v1/runwayml/gen2/extend 200 ") || !strings.Contains(logs, "POST /v1/runwayml/gen2/extend 412 ") {
+		t.Errorf("request log:\n%s", logs)
+	}
+	if strings.Contains(logs, "cmdtest") {
+		t.Errorf("the token was logged:\n%s", logs)
+	}
+	if _, err := http.Get(base + "/v1/runwayml/assets/"); err == nil {
+		t.Error("still serving after shutdown")
+	}
+}
+
+func TestRunQuietAndRefusals(t *testing.T) {
+	for _, args := range [][]string{
+		{"-addr", "0.0.0.0:8787"},
+		{"-addr", ":8787"},
+		{"-addr", "[::1]:8787"},
+		{"-no-such-flag"},
+		{"extra-argument"},
+	} {
+		var stderr bytes.Buffer
+		if err := run(context.Background(), args, io.Discard, &stderr); err == nil {
+			t.Errorf("run %v succeeded", args)
+		}
+	}
+	// -quiet logs nothing; -seed-demo-assets=false lists none.
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	portFile := filepath.Join(t.TempDir(), "port")
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-quiet", "-seed-demo-assets=false", "-port-file", portFile}, &stdout, &stderr)
+	}()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(portFile); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("never listening")
+		}
+	}
+	port, _ := os.ReadFile(portFile)
+	if resp, err := http.Get("http://127.0.0.1:" + strings.TrimSpace(string(port)) + "/v1/runwayml/assets/"); err == nil {
+		resp.Body.Close()
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if stderr.String() != "" || strings.Contains(stdout.String(), "demo assets") {
+		t.Errorf("stdout %q stderr %q", stdout.String(), stderr.String())
+	}
+}
