@@ -18,16 +18,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
 // Environment variables read when the matching provider argument is unset.
 const (
-	envUseapiToken    = "USEAPI_TOKEN"
-	envUseapiEndpoint = "USEAPI_ENDPOINT"
+	envUseapiToken     = "USEAPI_TOKEN"
+	envUseapiEndpoint  = "USEAPI_ENDPOINT"
+	envApikleyAPIKey   = "APIKLEY_API_KEY"
+	envApikleyEndpoint = "APIKLEY_ENDPOINT"
 )
 
 // Defaults of the provider's steering knobs.
@@ -59,6 +63,13 @@ type providerModel struct {
 	MaxPollInterval   types.String `tfsdk:"max_poll_interval"`
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
 	BusyRetryInterval types.String `tfsdk:"busy_retry_interval"`
+	Apikley           types.Object `tfsdk:"apikley"`
+}
+
+// apikleyModel is the nested `apikley` block.
+type apikleyModel struct {
+	APIKey   types.String `tfsdk:"api_key"`
+	Endpoint types.String `tfsdk:"endpoint"`
 }
 
 func (p *runwayProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -68,10 +79,10 @@ func (p *runwayProvider) Metadata(_ context.Context, _ provider.MetadataRequest,
 
 func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Drives Runway video generation through the useapi.net gateway " +
-			"(`https://api.useapi.net/v1/runwayml`). Every argument is optional: credentials " +
-			"may come from the environment, and they are only required by the resources that " +
-			"call the gateway.",
+		MarkdownDescription: "Drives Runway video generation through two gateways: useapi.net " +
+			"(`https://api.useapi.net/v1/runwayml`) and Apikley (`https://api.apikley.ru`, in the `apikley` " +
+			"block). Every argument is optional: credentials may come from the environment, and each gateway's " +
+			"credential is only required by the resources that call that gateway.",
 		Attributes: map[string]schema.Attribute{
 			"api_token": schema.StringAttribute{
 				MarkdownDescription: "useapi.net API token (`user:<number>-<string>`). May also be set with the `" +
@@ -113,6 +124,23 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Validators: []validator.String{durationValidator{min: 10 * time.Millisecond}},
 			},
+			"apikley": schema.SingleNestedAttribute{
+				MarkdownDescription: "Apikley's Runway API, used by the `runway_apikley_*` resources and data sources.",
+				Optional:            true,
+				Attributes: map[string]schema.Attribute{
+					"api_key": schema.StringAttribute{
+						MarkdownDescription: "Apikley API key. May also be set with `" + envApikleyAPIKey + "`. Required only when an Apikley resource or data source is used.",
+						Optional:            true,
+						Sensitive:           true,
+					},
+					"endpoint": schema.StringAttribute{
+						MarkdownDescription: "Base URL of Apikley's API. Defaults to `" + apikley.DefaultEndpoint + "`; may also be set with `" +
+							envApikleyEndpoint + "`. Must be `https://`, except for loopback hosts.",
+						Optional:   true,
+						Validators: []validator.String{endpointValidator{}},
+					},
+				},
+			},
 		},
 	}
 }
@@ -136,6 +164,21 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	if token != "" {
 		data.secrets = append(data.secrets, token)
+	}
+	var ak apikleyModel
+	if !cfg.Apikley.IsNull() && !cfg.Apikley.IsUnknown() {
+		resp.Diagnostics.Append(cfg.Apikley.As(ctx, &ak, basetypes.ObjectAsOptions{})...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	apikleyKey := stringOrEnv(ak.APIKey, envApikleyAPIKey)
+	apikleyEndpoint := stringOrEnv(ak.Endpoint, envApikleyEndpoint)
+	if apikleyEndpoint == "" {
+		apikleyEndpoint = apikley.DefaultEndpoint
+	}
+	if apikleyKey != "" {
+		data.secrets = append(data.secrets, apikleyKey)
 	}
 	ctx = maskSecrets(ctx, data.secrets)
 
@@ -185,12 +228,35 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		}
 		data.useapi = client
 	}
+	data.apikleyWait = apikley.WaitOptions{MinInterval: pollInterval, MaxInterval: maxPollInterval}
+	switch {
+	case cfg.Apikley.IsUnknown() || ak.APIKey.IsUnknown() || ak.Endpoint.IsUnknown():
+		data.apikleyErr = "the apikley provider arguments are not known yet (they depend on values known only after apply)"
+	case apikleyKey == "":
+		data.apikleyErr = "no Apikley API key: set `api_key` in the provider's `apikley` block or the " + envApikleyAPIKey + " environment variable"
+	default:
+		client, err := apikley.NewClient(apikley.Config{
+			Endpoint:  apikleyEndpoint,
+			APIKey:    apikleyKey,
+			UserAgent: "terraform-provider-runway/" + p.version,
+			Logger:    logger,
+			Retry:     retry,
+		})
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("apikley").AtName("endpoint"), "Invalid Apikley endpoint", err.Error())
+			return
+		}
+		data.apikley = client
+	}
+
 	tflog.Debug(ctx, "configured runway provider", map[string]any{
-		"useapi_endpoint":   endpoint,
-		"useapi_configured": data.useapi != nil,
-		"poll_interval":     pollInterval.String(),
-		"max_poll_interval": maxPollInterval.String(),
-		"max_retries":       maxRetries,
+		"apikley_endpoint":   apikleyEndpoint,
+		"apikley_configured": data.apikley != nil,
+		"useapi_endpoint":    endpoint,
+		"useapi_configured":  data.useapi != nil,
+		"poll_interval":      pollInterval.String(),
+		"max_poll_interval":  maxPollInterval.String(),
+		"max_retries":        maxRetries,
 	})
 
 	resp.ResourceData = data

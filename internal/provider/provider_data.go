@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
@@ -18,6 +19,11 @@ type providerData struct {
 	useapi    *useapi.Client
 	useapiErr string
 	wait      useapi.WaitOptions
+
+	// apikley is nil when that gateway is not configured; apikleyErr says why.
+	apikley     *apikley.Client
+	apikleyErr  string
+	apikleyWait apikley.WaitOptions
 
 	// capacity paces creates against the account's maxJobs across all
 	// resources of one apply (they share this provider instance).
@@ -41,6 +47,22 @@ func (d *providerData) useapiClient() (*useapi.Client, diag.Diagnostics) {
 		return nil, diags
 	}
 	return d.useapi, diags
+}
+
+// apikleyClient returns the configured Apikley client or a diagnostic
+// explaining how to configure it.
+func (d *providerData) apikleyClient() (*apikley.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d == nil {
+		diags.AddError("Provider not configured",
+			"The runway provider was not configured before this resource was used. This is a bug in the provider.")
+		return nil, diags
+	}
+	if d.apikley == nil {
+		diags.AddError("Apikley gateway not configured", d.apikleyErr+".")
+		return nil, diags
+	}
+	return d.apikley, diags
 }
 
 // providerDataFrom converts the opaque ProviderData of Configure requests.
