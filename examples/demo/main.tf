@@ -1,6 +1,7 @@
 # The demo pipeline run by `make demo` against the bundled gateway simulator:
-# extend a clip, then restyle and outpaint the extension — three paid
-# generations chained through asset ids, with their URLs as outputs.
+# upload a clip kept in this repository, extend it, then restyle and outpaint
+# the extension — three paid generations chained through asset ids, with
+# their URLs as outputs.
 terraform {
   required_version = ">= 1.8"
   required_providers {
@@ -16,14 +17,14 @@ provider "runway" {
   busy_retry_interval = "2s"
 }
 
-variable "source_video_asset_id" {
-  type        = string
-  description = "Video to start from. The simulator seeds this demo asset."
-  default     = "user:1234-runwayml:demo@runway.local-asset:00000000-0000-4000-8000-000000000001"
+# The pipeline starts from a file in the repository (a 5 s, 1280x768 clip).
+resource "runway_asset" "source" {
+  source = "${path.module}/clips/intro.mp4"
+  name   = "demo-intro.mp4"
 }
 
 resource "runway_gen2_extension" "clip" {
-  asset_id = var.source_video_asset_id
+  asset_id = runway_asset.source.id
   motion   = 5
   seed     = 1234
 }
@@ -38,6 +39,10 @@ resource "runway_expansion" "portrait" {
   video_asset_id        = runway_gen2_extension.clip.video_asset_id
   outpaint_aspect_ratio = "portrait"
   seconds               = 5
+}
+
+output "uploaded_asset_id" {
+  value = runway_asset.source.id
 }
 
 output "extension" {

@@ -41,12 +41,12 @@ export TF_IN_AUTOMATION=1
 export USEAPI_ENDPOINT="http://127.0.0.1:$port/v1/runwayml"
 export USEAPI_TOKEN="user:1234-simulator"
 
-cp "$root"/examples/demo/*.tf "$work/config/"
+cp -R "$root"/examples/demo/*.tf "$root"/examples/demo/clips "$work/config/"
 cd "$work/config"
 
 echo "==> terraform init"
 terraform init -input=false -no-color >/dev/null
-echo "==> terraform apply (three chained generations)"
+echo "==> terraform apply (upload a clip, then three chained generations)"
 start=$(date +%s)
 terraform apply -input=false -auto-approve -no-color
 echo "==> apply took $(( $(date +%s) - start ))s"

@@ -268,6 +268,7 @@ func (p *runwayProvider) Resources(_ context.Context) []func() resource.Resource
 		newGen2ExtensionResource,
 		newVideoToVideoResource,
 		newExpansionResource,
+		newAssetResource,
 	}
 }
 

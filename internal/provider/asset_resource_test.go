@@ -1,0 +1,232 @@
+package provider
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/media"
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator"
+)
+
+// writeClip writes a small MP4 and returns its path and base64 SHA-256.
+func writeClip(t *testing.T, dir, name string, w, h int, d time.Duration) (string, string) {
+	t.Helper()
+	data := media.MinimalMP4(w, h, d)
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	return p, base64.StdEncoding.EncodeToString(sum[:])
+}
+
+func assetConfig(sim *testSim, source string) string {
+	return sim.providerBlock() + fmt.Sprintf(`
+resource "runway_asset" "clip" {
+  source = %q
+}
+`, source)
+}
+
+// Upload, keep, move, change: the content hash decides what is uploaded.
+func TestAccAsset_uploadMoveReplace(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	dir := t.TempDir()
+	addr := "runway_asset.clip"
+	first, firstHash := writeClip(t, dir, "intro.mp4", 1280, 768, 5*time.Second)
+	moved := filepath.Join(dir, "moved.mp4")
+	var firstID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: assetConfig(sim, first),
+				ConfigStateChecks: []statecheck.StateCheck{
+					stringMatches(addr, "id", assetIDPattern),
+					stringValue(addr, "name", "intro.mp4"),
+					stringValue(addr, "content_type", "video/mp4"),
+					stringValue(addr, "media_type", "video"),
+					stringValue(addr, "source_hash", firstHash),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("duration"), knownvalue.Float64Exact(5)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("width"), knownvalue.Int64Exact(1280)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("height"), knownvalue.Int64Exact(768)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("file_size"), knownvalue.Int64Exact(int64(len(media.MinimalMP4(1280, 768, 5*time.Second))))),
+					stringMatches(addr, "url", regexp.MustCompile(`^http://127\.0\.0\.1:\d+/files/`)),
+					simCheck(func() error {
+						if u := sim.Stats().Uploads; u != 1 {
+							return fmt.Errorf("uploads = %d, want 1", u)
+						}
+						return nil
+					}),
+				},
+				Check: func(s *terraform.State) error {
+					firstID = s.RootModule().Resources[addr].Primary.ID
+					return nil
+				},
+			},
+			{
+				// Same content at another path: recorded in place, no upload.
+				PreConfig: func() {
+					if err := os.Rename(first, moved); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: assetConfig(sim, moved),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stringValue(addr, "source", moved),
+					simCheck(func() error {
+						if u := sim.Stats().Uploads; u != 1 {
+							return fmt.Errorf("uploads = %d after a move, want 1", u)
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				// New content: a new asset replaces the old one.
+				PreConfig: func() { writeClip(t, dir, "moved.mp4", 640, 360, 3*time.Second) },
+				Config:    assetConfig(sim, moved),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("width"), knownvalue.Int64Exact(640)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("duration"), knownvalue.Float64Exact(3)),
+					simCheck(func() error {
+						st := sim.Stats()
+						if st.Uploads != 2 || st.Deletes != 1 {
+							return fmt.Errorf("uploads = %d, deletes = %d; want 2 and 1", st.Uploads, st.Deletes)
+						}
+						return nil
+					}),
+				},
+				Check: func(s *terraform.State) error {
+					if id := s.RootModule().Resources[addr].Primary.ID; id == firstID {
+						return fmt.Errorf("asset id unchanged after a content change: %s", id)
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:            addr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"source", "source_hash", "content_type", "timeouts", "url"},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if d := sim.Stats().Deletes; d != 2 {
+				return fmt.Errorf("deletes = %d after destroy, want 2", d)
+			}
+			return nil
+		},
+	})
+}
+
+// An uploaded file feeds a generation directly.
+func TestAccAsset_feedsGeneration(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	clip, _ := writeClip(t, t.TempDir(), "source.mp4", 1280, 768, 4*time.Second)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: assetConfig(sim, clip) + `
+resource "runway_gen2_extension" "more" {
+  asset_id = runway_asset.clip.id
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.CompareValuePairs("runway_asset.clip", tfjsonpath.New("id"),
+					"runway_gen2_extension.more", tfjsonpath.New("asset_id"), compareEqual),
+				stringValue("runway_gen2_extension.more", "status", "SUCCEEDED"),
+				// 4 s source + 4 s extension.
+				statecheck.ExpectKnownValue("runway_gen2_extension.more", tfjsonpath.New("artifacts").AtSliceIndex(0).AtMapKey("duration"),
+					knownvalue.Float64Exact(8)),
+				sim.expectCreates(1),
+			},
+		}},
+	})
+}
+
+// Files the gateway would refuse are refused at plan time, with no request.
+func TestAccAsset_planTimeChecks(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(text, []byte("not a video"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	webm := filepath.Join(dir, "clip.webm")
+	if err := os.WriteFile(webm, []byte("webm bytes the standard library cannot read"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty.mp4")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ source, want string }{
+		{filepath.Join(dir, "missing.mp4"), `Cannot upload the source file.*does not exist`},
+		{text, `does not accept ".txt" files.*video/mp4`},
+		{webm, `Duration required.*set ` + "`duration`"},
+		{empty, `is empty`},
+		{dir, `is a directory`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      assetConfig(sim, c.source),
+			PlanOnly:    true,
+			ExpectError: errorPattern(c.want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviders, Steps: steps})
+	if n := sim.Stats().Requests; n != 0 {
+		t.Errorf("plan-time checks sent %d requests", n)
+	}
+}
+
+// A webm upload works once its duration is given.
+func TestAccAsset_explicitMetadata(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	webm := filepath.Join(t.TempDir(), "clip.webm")
+	if err := os.WriteFile(webm, []byte("webm bytes the standard library cannot read"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := "runway_asset.webm"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: sim.providerBlock() + fmt.Sprintf(`
+resource "runway_asset" "webm" {
+  source   = %q
+  name     = "teaser"
+  duration = 6.5
+  width    = 1920
+  height   = 1080
+}
+`, webm),
+			ConfigStateChecks: []statecheck.StateCheck{
+				stringValue(addr, "content_type", "video/webm"),
+				stringValue(addr, "name", "teaser"),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("duration"), knownvalue.Float64Exact(6.5)),
+			},
+		}},
+	})
+}
