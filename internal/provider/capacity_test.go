@@ -22,9 +22,9 @@ func TestCapacityGateReleaseWakesOneWaiter(t *testing.T) {
 			}
 		}()
 	}
-	waitFor(t, func() bool { return g.queued() == 3 })
+	waitUntil(t, func() bool { return g.queued() == 3 })
 	g.release()
-	waitFor(t, func() bool { return woken.Load() == 1 })
+	waitUntil(t, func() bool { return woken.Load() == 1 })
 	if q := g.queued(); q != 2 {
 		t.Fatalf("queued after one release = %d, want 2", q)
 	}
@@ -49,7 +49,7 @@ func TestCapacityGateQueuesNewCreatesWhileFull(t *testing.T) {
 
 	done := make(chan error, 1)
 	go func() { done <- g.beforeSubmit(context.Background()) }()
-	waitFor(t, func() bool { return g.queued() == 1 })
+	waitUntil(t, func() bool { return g.queued() == 1 })
 	select {
 	case <-done:
 		t.Fatal("beforeSubmit returned while the account was full")
@@ -78,7 +78,7 @@ func TestCapacityGateWaitEndsWithContext(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, cond func() bool) {
+func waitUntil(t *testing.T, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for !cond() {

@@ -67,6 +67,10 @@ func newExpansionResource() resource.Resource {
 				MaxJobs:             o.MaxJobs,
 			})
 		},
+		estimate: func(ctx context.Context, d *providerData, m *expansionModel) (estimate, string) {
+			seconds := secondsOfInput(ctx, d, m.Seconds, m.InputVideoAssetID)
+			return estimateCredits(d.creditRates, "gen3a_turbo", seconds, m.ExploreMode), "expanding " + describeID(m.InputVideoAssetID)
+		},
 		imported: func(m *expansionModel) bool { return m.InputVideoAssetID.IsNull() },
 		adopt: func(m *expansionModel, t *useapi.Task) {
 			o := optionsOf(t)

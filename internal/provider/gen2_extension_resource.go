@@ -83,6 +83,9 @@ func newGen2ExtensionResource() resource.Resource {
 				MaxJobs:     o.MaxJobs,
 			})
 		},
+		estimate: func(_ context.Context, d *providerData, m *gen2ExtensionModel) (estimate, string) {
+			return estimateCredits(d.creditRates, "gen2", gen2ExtensionSeconds, m.ExploreMode), "extending " + describeID(m.AssetID)
+		},
 		imported: func(m *gen2ExtensionModel) bool { return m.AssetID.IsNull() },
 		adopt: func(m *gen2ExtensionModel, t *useapi.Task) {
 			m.Interpolate = optionsOf(t).bool("interpolate")

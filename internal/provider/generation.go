@@ -87,6 +87,10 @@ type generationKind[M any, T any] struct {
 	// importState, when set, completes the state of an import after the
 	// id and the engine's knobs were set.
 	importState func(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse)
+	// estimate, when set, prices a planned create; the result is the
+	// `estimated_credits` attribute and counts against the provider's
+	// max_credits_per_apply. describe names the generation in diagnostics.
+	estimate func(ctx context.Context, d *providerData, m *M) (e estimate, describe string)
 }
 
 // generationResource is the engine shared by every generation resource:
@@ -101,6 +105,7 @@ var (
 	_ resource.ResourceWithConfigure        = (*generationResource[struct{}, any])(nil)
 	_ resource.ResourceWithImportState      = (*generationResource[struct{}, any])(nil)
 	_ resource.ResourceWithConfigValidators = (*generationResource[struct{}, any])(nil)
+	_ resource.ResourceWithModifyPlan       = (*generationResource[struct{}, any])(nil)
 )
 
 func (r *generationResource[M, T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -122,6 +127,33 @@ func (r *generationResource[M, T]) Configure(_ context.Context, req resource.Con
 	data, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
 	r.data = data
+}
+
+// ModifyPlan prices each planned create, so that `terraform plan` shows what
+// an apply will spend before it is approved, and refuses a plan whose new
+// generations together exceed max_credits_per_apply. Existing generations
+// keep their estimate (a plan that changes nothing costs nothing).
+func (r *generationResource[M, T]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.kind.estimate == nil {
+		return
+	}
+	var m M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	e, describe := r.kind.estimate(ctx, r.data, &m)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("estimated_credits"), e.credits)...)
+	if r.data == nil || r.data.budget == nil {
+		return
+	}
+	if ok, total, list := r.data.budget.add(r.typeName()+" "+describe, e); !ok {
+		resp.Diagnostics.AddError("Plan exceeds max_credits_per_apply",
+			fmt.Sprintf("The generations this plan creates are estimated at %d credits so far, over the provider's "+
+				"max_credits_per_apply of %d. Nothing was submitted. Planned generations:\n%s\n\n"+
+				"Apply fewer generations at once (-target), use explore_mode where the plan allows it, or raise max_credits_per_apply.",
+				total, r.data.budget.limit, list))
+	}
 }
 
 func (r *generationResource[M, T]) typeName() string { return "runway_" + r.kind.name }

@@ -370,8 +370,9 @@ resource "runway_video_to_video" "test" {
 				// live in the configuration.
 				// The URLs are valid re-signed copies of the same files; seed and
 				// explore_mode are reported by the gateway although the
-				// configuration left them to it.
-				ImportStateVerifyIgnore: []string{"asset_id", "deletion_policy", "timeouts", "artifacts.0.url", "video_url", "seed", "explore_mode"},
+				// configuration left them to it; the cost figures belong to the
+				// plan and the create answer, which an import has neither of.
+				ImportStateVerifyIgnore: []string{"asset_id", "deletion_policy", "timeouts", "artifacts.0.url", "video_url", "seed", "explore_mode", "estimated_credits", "credits_used"},
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {

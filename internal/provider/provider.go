@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -64,6 +66,8 @@ type providerModel struct {
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
 	BusyRetryInterval types.String `tfsdk:"busy_retry_interval"`
 	Apikley           types.Object `tfsdk:"apikley"`
+	CreditRates       types.Map    `tfsdk:"credit_rates"`
+	MaxCreditsPerPlan types.Int64  `tfsdk:"max_credits_per_apply"`
 }
 
 // apikleyModel is the nested `apikley` block.
@@ -124,6 +128,23 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Validators: []validator.String{durationValidator{min: 10 * time.Millisecond}},
 			},
+			"credit_rates": schema.MapAttribute{
+				MarkdownDescription: "Credits per second of output by Runway model, used for `estimated_credits`. Keys: `gen2` " +
+					"(Gen-2, default 5), `gen3a` (Gen-3 Alpha, default 10), `gen3a_turbo` (Gen-3 Alpha Turbo, default 5). " +
+					"Set the ones whose price changed; the others keep their defaults.",
+				Optional:    true,
+				ElementType: types.Int64Type,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(stringvalidator.OneOf("gen2", "gen3a", "gen3a_turbo")),
+					mapvalidator.ValueInt64sAre(int64validator.AtLeast(0)),
+				},
+			},
+			"max_credits_per_apply": schema.Int64Attribute{
+				MarkdownDescription: "Refuse, at plan time, a plan whose new generations together are estimated above this many " +
+					"credits; the error lists each planned generation and its estimate. Unset: no limit.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
 			"apikley": schema.SingleNestedAttribute{
 				MarkdownDescription: "Apikley's Runway API, used by the `runway_apikley_*` resources and data sources.",
 				Optional:            true,
@@ -181,6 +202,22 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		data.secrets = append(data.secrets, apikleyKey)
 	}
 	ctx = maskSecrets(ctx, data.secrets)
+
+	data.creditRates = map[string]int64{}
+	for model, rate := range defaultCreditRates {
+		data.creditRates[model] = rate
+	}
+	if !cfg.CreditRates.IsNull() && !cfg.CreditRates.IsUnknown() {
+		var rates map[string]int64
+		resp.Diagnostics.Append(cfg.CreditRates.ElementsAs(ctx, &rates, false)...)
+		for model, rate := range rates {
+			data.creditRates[model] = rate
+		}
+	}
+	data.budget = &creditBudget{}
+	if !cfg.MaxCreditsPerPlan.IsNull() && !cfg.MaxCreditsPerPlan.IsUnknown() {
+		data.budget.limit = cfg.MaxCreditsPerPlan.ValueInt64()
+	}
 
 	pollInterval := durationOr(cfg.PollInterval, defaultPollInterval)
 	maxPollInterval := durationOr(cfg.MaxPollInterval, defaultMaxPollInterval)

@@ -29,6 +29,11 @@ type providerData struct {
 	// resources of one apply (they share this provider instance).
 	capacity *capacityGate
 
+	// creditRates price generations (credits per output second by model);
+	// budget enforces max_credits_per_apply over one plan.
+	creditRates map[string]int64
+	budget      *creditBudget
+
 	// secrets are masked from every log line written through this provider.
 	secrets []string
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -194,6 +195,20 @@ func generationOutputAttributes() map[string]schema.Attribute {
 			PlanModifiers:       keep,
 		},
 		"output_video_asset_id": videoAssetIDOutputAttribute(),
+		"estimated_credits": schema.Int64Attribute{
+			MarkdownDescription: "Credits this generation is estimated to cost, known at plan time so that `terraform plan` " +
+				"shows the spend before approval: output seconds × the model's rate (provider `credit_rates`), `0` with " +
+				"`explore_mode = true`. When the length depends on an input asset not known at plan time, the longest " +
+				"output (10 s) is assumed.",
+			Computed:      true,
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+		},
+		"credits_used": schema.Int64Attribute{
+			MarkdownDescription: "The account's used plan credits as the gateway reported them when this task was accepted " +
+				"(`features.numPlanCredits_used`: an account total, including this task); null when not reported.",
+			Computed:      true,
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+		},
 	}
 }
 

@@ -37,6 +37,10 @@ type generationCommon struct {
 
 	DeletionPolicy types.String `tfsdk:"deletion_policy"`
 
+	// Cost.
+	EstimatedCredits types.Int64 `tfsdk:"estimated_credits"`
+	CreditsUsed      types.Int64 `tfsdk:"credits_used"`
+
 	// Outputs.
 	TaskID    types.String  `tfsdk:"task_id"`
 	Progress  types.Float64 `tfsdk:"progress"`
@@ -91,6 +95,9 @@ type useapiSpec[M any] struct {
 	// videoAssetIDOutput, when set, returns the model's `video_asset_id`
 	// output, kept equal to `output_video_asset_id`.
 	videoAssetIDOutput func(m *M) *types.String
+	// estimate prices a planned generation with the provider's rates and
+	// describes it for diagnostics.
+	estimate func(ctx context.Context, d *providerData, m *M) (estimate, string)
 }
 
 // newUseapiGeneration builds a useapi.net generation resource on the engine.
@@ -128,6 +135,7 @@ func newUseapiGeneration[M any](spec useapiSpec[M]) resource.Resource {
 				c.Seed, c.ExploreMode, c.ReplyURL, c.ReplyRef = adoptCommon(c, t)
 			}
 		},
+		estimate: spec.estimate,
 		importState: func(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("task_id"), req.ID)...)
 			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_policy"), deletionPolicyDelete)...)
@@ -153,6 +161,11 @@ func fillFromTask(ctx context.Context, c *generationCommon, task *useapi.Task, n
 		c.Progress = types.Float64Null()
 	}
 	c.CreatedAt = stringOrNull(task.CreatedAt)
+	// Only create answers carry the account's credit figures: keep the
+	// value recorded at submit when a later read has none.
+	if used := creditsUsedOf(task); !used.IsNull() || c.CreditsUsed.IsUnknown() {
+		c.CreditsUsed = used
+	}
 	if task.Status == useapi.StatusFailed {
 		c.Error = types.StringValue(failureText(task))
 	} else {

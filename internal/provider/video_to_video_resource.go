@@ -74,6 +74,10 @@ func newVideoToVideoResource() resource.Resource {
 				MaxJobs:                 o.MaxJobs,
 			})
 		},
+		estimate: func(ctx context.Context, d *providerData, m *videoToVideoModel) (estimate, string) {
+			seconds := secondsOfInput(ctx, d, m.Seconds, m.AssetID)
+			return estimateCredits(d.creditRates, "gen3a", seconds, m.ExploreMode), "restyling " + describeID(m.AssetID) + " as " + describeText(m.TextPrompt)
+		},
 		imported: func(m *videoToVideoModel) bool { return m.AssetID.IsNull() },
 		adopt: func(m *videoToVideoModel, t *useapi.Task) {
 			o := optionsOf(t)

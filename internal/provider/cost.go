@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
+)
+
+// Credit rates per second of output, by Runway model (the gateway's
+// taskType), from Runway's public pricing. They change: the provider's
+// `credit_rates` argument overrides them.
+var defaultCreditRates = map[string]int64{
+	"gen2":        5,  // Gen-2
+	"gen3a":       10, // Gen-3 Alpha
+	"gen3a_turbo": 5,  // Gen-3 Alpha Turbo
+}
+
+// gen2ExtensionSeconds is the length every Gen-2 extension adds.
+const gen2ExtensionSeconds = 4
+
+// maxGenerationSeconds is the longest output of the Gen-3 endpoints: the
+// estimate when the length depends on an input not known at plan time.
+const maxGenerationSeconds = 10
+
+// secondsFromDuration is how the gateway picks `seconds` when the request
+// leaves it to the input asset: 5 for clips up to 7.5 s, else 10 (and 10
+// when the asset has no duration).
+func secondsFromDuration(duration *float64) int64 {
+	if duration != nil && *duration <= 7.5 {
+		return 5
+	}
+	return maxGenerationSeconds
+}
+
+// estimate is one generation's planned cost.
+type estimate struct {
+	credits int64
+	// basis explains the figure in diagnostics ("10 s × 10 credits/s").
+	basis string
+}
+
+// estimateCredits prices a generation: seconds × the model's rate, 0 in
+// explore mode (relaxed generations are not charged).
+func estimateCredits(rates map[string]int64, model string, seconds int64, explore types.Bool) estimate {
+	if explore.ValueBool() {
+		return estimate{credits: 0, basis: "explore mode: no credits"}
+	}
+	rate := rates[model]
+	return estimate{credits: seconds * rate, basis: fmt.Sprintf("%d s × %d credits/s (%s)", seconds, rate, model)}
+}
+
+// secondsOfInput is the output length of a Gen-3 generation whose `seconds`
+// is left to the input asset: it reads the asset's duration when the asset
+// id is known at plan time and the gateway is configured, else it assumes
+// the longest output (an upper bound).
+func secondsOfInput(ctx context.Context, d *providerData, seconds types.Int64, assetID types.String) int64 {
+	if !seconds.IsNull() && !seconds.IsUnknown() {
+		return seconds.ValueInt64()
+	}
+	if d == nil || d.useapi == nil || assetID.IsNull() || assetID.IsUnknown() {
+		return maxGenerationSeconds
+	}
+	asset, err := d.useapi.GetAsset(ctx, assetID.ValueString())
+	if err != nil {
+		return maxGenerationSeconds
+	}
+	return secondsFromDuration(asset.Media().Duration)
+}
+
+// creditBudget adds up the estimates of the generations one plan creates,
+// to enforce `max_credits_per_apply`. Terraform configures the provider
+// anew for every walk (validate, plan, apply), so one budget sees exactly
+// the creates of one plan.
+type creditBudget struct {
+	mu      sync.Mutex
+	limit   int64 // 0: no limit
+	total   int64
+	entries []string
+}
+
+// add records a planned create and reports whether the plan is still
+// within the limit, with the list of creates so far.
+func (b *creditBudget) add(description string, e estimate) (ok bool, total int64, list string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.total += e.credits
+	b.entries = append(b.entries, fmt.Sprintf("  - %s: %d credits (%s)", description, e.credits, e.basis))
+	sorted := append([]string(nil), b.entries...)
+	sort.Strings(sorted)
+	return b.limit <= 0 || b.total <= b.limit, b.total, strings.Join(sorted, "\n")
+}
+
+// creditsUsedOf is the account's used plan credits the gateway reported
+// with a task, or null.
+func creditsUsedOf(t *useapi.Task) types.Int64 {
+	if v, ok := t.CreditsUsed(); ok {
+		return types.Int64Value(int64(v))
+	}
+	return types.Int64Null()
+}
+
+// describeID names an input in diagnostics ("(known after apply)" when it
+// comes from another resource not applied yet).
+func describeID(v types.String) string {
+	if v.IsUnknown() {
+		return "(an asset known after apply)"
+	}
+	return v.ValueString()
+}
+
+// describeText quotes a prompt, shortened.
+func describeText(v types.String) string {
+	if v.IsUnknown() {
+		return "(a prompt known after apply)"
+	}
+	s := v.ValueString()
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}

@@ -1,0 +1,162 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator"
+)
+
+func TestEstimateCredits(t *testing.T) {
+	five, eight := 5.0, 8.0
+	cases := []struct {
+		name    string
+		model   string
+		seconds int64
+		explore types.Bool
+		want    int64
+	}{
+		{"gen2 extension", "gen2", gen2ExtensionSeconds, types.BoolNull(), 20},
+		{"gen3 alpha 10 s", "gen3a", 10, types.BoolValue(false), 100},
+		{"gen3 turbo 5 s", "gen3a_turbo", 5, types.BoolNull(), 25},
+		{"explore mode is free", "gen3a", 10, types.BoolValue(true), 0},
+		{"from a 5 s asset", "gen3a", secondsFromDuration(&five), types.BoolNull(), 50},
+		{"from an 8 s asset", "gen3a", secondsFromDuration(&eight), types.BoolNull(), 100},
+		{"from an asset without duration", "gen3a_turbo", secondsFromDuration(nil), types.BoolNull(), 50},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := estimateCredits(defaultCreditRates, c.model, c.seconds, c.explore); got.credits != c.want {
+				t.Errorf("estimate = %d (%s), want %d", got.credits, got.basis, c.want)
+			}
+		})
+	}
+}
+
+func TestCreditBudget(t *testing.T) {
+	b := &creditBudget{limit: 100}
+	if ok, total, _ := b.add("a", estimate{credits: 60}); !ok || total != 60 {
+		t.Fatalf("first add: ok=%v total=%d", ok, total)
+	}
+	ok, total, list := b.add("b", estimate{credits: 50, basis: "5 s × 10 credits/s (gen3a)"})
+	if ok || total != 110 {
+		t.Fatalf("second add: ok=%v total=%d, want refused at 110", ok, total)
+	}
+	if want := "  - a: 60 credits ()\n  - b: 50 credits (5 s × 10 credits/s (gen3a))"; list != want {
+		t.Errorf("list = %q, want %q", list, want)
+	}
+	unlimited := &creditBudget{}
+	if ok, _, _ := unlimited.add("x", estimate{credits: 1 << 40}); !ok {
+		t.Error("a budget without limit refused a plan")
+	}
+}
+
+// The plan shows what each generation will cost, and the estimates match
+// what the gateway charges.
+func TestAccCost_estimatesMatchCharges(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	config := sim.providerBlock(`credit_rates = { gen3a_turbo = 6 }`) + fmt.Sprintf(`
+resource "runway_gen2_extension" "a" {
+  asset_id = %[1]q
+}
+
+resource "runway_video_to_video" "b" {
+  asset_id    = %[1]q
+  text_prompt = "pencil sketch"
+}
+
+resource "runway_video_to_video" "c" {
+  asset_id     = %[1]q
+  text_prompt  = "free"
+  seconds      = 10
+  explore_mode = true
+}
+`, sim.demoVideo())
+	type check struct {
+		addr string
+		want int64
+	}
+	// The demo video lasts 5 s: video to video without seconds makes 5 s.
+	checks := []check{{"runway_gen2_extension.a", 20}, {"runway_video_to_video.b", 50}, {"runway_video_to_video.c", 0}}
+	var planChecks []plancheck.PlanCheck
+	var stateChecks []statecheck.StateCheck
+	for _, c := range checks {
+		planChecks = append(planChecks, plancheck.ExpectKnownValue(c.addr, tfjsonpath.New("estimated_credits"), knownvalue.Int64Exact(c.want)))
+		stateChecks = append(stateChecks, statecheck.ExpectKnownValue(c.addr, tfjsonpath.New("estimated_credits"), knownvalue.Int64Exact(c.want)))
+	}
+	stateChecks = append(stateChecks,
+		statecheck.ExpectKnownValue("runway_gen2_extension.a", tfjsonpath.New("credits_used"), knownvalue.NotNull()))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config:            config,
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: planChecks},
+			ConfigStateChecks: stateChecks,
+			Check: func(s *terraform.State) error {
+				for _, c := range checks {
+					id := s.RootModule().Resources[c.addr].Primary.ID
+					if charged := sim.TaskCost(id); int64(charged) != c.want {
+						return fmt.Errorf("%s: simulator charged %d credits, estimate was %d", c.addr, charged, c.want)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// A custom rate changes the estimate.
+func TestAccCost_creditRatesOverride(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: sim.providerBlock(`credit_rates = { gen3a_turbo = 7 }`) + fmt.Sprintf(`
+resource "runway_expansion" "x" {
+  video_asset_id = %q
+  seconds        = 10
+}
+`, sim.demoVideo()),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue("runway_expansion.x", tfjsonpath.New("estimated_credits"), knownvalue.Int64Exact(70)),
+			}},
+		}},
+	})
+}
+
+// max_credits_per_apply refuses the plan, naming each generation; nothing
+// is submitted.
+func TestAccCost_maxCreditsPerApply(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: sim.providerBlock(`max_credits_per_apply = 100`) + fmt.Sprintf(`
+resource "runway_gen2_extension" "small" {
+  asset_id = %[1]q
+}
+
+resource "runway_video_to_video" "big" {
+  asset_id    = %[1]q
+  text_prompt = "expensive"
+  seconds     = 10
+}
+`, sim.demoVideo()),
+			ExpectError: errorPattern(`Plan exceeds max_credits_per_apply.*120 credits.*max_credits_per_apply of 100.*` +
+				`runway_gen2_extension extending \S+: 20 credits.*runway_video_to_video restyling \S+ as "expensive": 100 credits`),
+		}},
+	})
+	if n := sim.Stats().Creates; n != 0 {
+		t.Errorf("creates = %d, want 0", n)
+	}
+}
