@@ -306,6 +306,8 @@ func (p *runwayProvider) Resources(_ context.Context) []func() resource.Resource
 		newVideoToVideoResource,
 		newExpansionResource,
 		newAssetResource,
+		newApikleyVideoResource,
+		newApikleyExtensionResource,
 	}
 }
 
@@ -314,6 +316,7 @@ func (p *runwayProvider) DataSources(_ context.Context) []func() datasource.Data
 		newTaskDataSource,
 		newAssetDataSource,
 		newAssetsDataSource,
+		newApikleyTaskDataSource,
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator"
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator/apikleysim"
 )
 
 // testProviders serves the provider in-process to the Terraform CLI.
@@ -32,10 +33,12 @@ const simulatorToken = "user:1234-simulator"
 // come from each test, never from the developer's shell. (t.Setenv cannot be
 // used by parallel tests.)
 func TestMain(m *testing.M) {
-	for _, env := range []string{envUseapiToken, envUseapiEndpoint} {
+	for _, env := range []string{envUseapiToken, envUseapiEndpoint, envApikleyAPIKey, envApikleyEndpoint} {
 		_ = os.Unsetenv(env)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeProviderBuild() // the subprocess tests' provider binary
+	os.Exit(code)
 }
 
 // testSim is a gateway simulator served on loopback for one test.
@@ -75,6 +78,62 @@ provider "runway" {
   %s
 }
 `, s.endpoint, simulatorToken, strings.Join(extra, "\n  "))
+}
+
+// apikleyTestKey is the API key the test Apikley simulators accept.
+const apikleyTestKey = "apikley-test-key"
+
+// testApikley is an Apikley gateway simulator served on loopback for one
+// test.
+type testApikley struct {
+	*apikleysim.Gateway
+	endpoint string
+}
+
+// newTestApikley starts an Apikley simulator with short task times suitable
+// for tests.
+func newTestApikley(t *testing.T, opts apikleysim.Options) *testApikley {
+	t.Helper()
+	if opts.APIKey == "" {
+		opts.APIKey = apikleyTestKey
+	}
+	if opts.TaskDuration == 0 {
+		opts.TaskDuration = 300 * time.Millisecond
+	}
+	gw := apikleysim.New(opts)
+	srv := httptest.NewServer(gw)
+	t.Cleanup(func() {
+		srv.Close()
+		gw.Close()
+	})
+	return &testApikley{Gateway: gw, endpoint: srv.URL}
+}
+
+// providerBlock configures only the Apikley gateway against the simulator,
+// polling fast: Apikley resources must not need a useapi.net token.
+func (a *testApikley) providerBlock(extra ...string) string {
+	return fmt.Sprintf(`
+provider "runway" {
+  poll_interval     = "100ms"
+  max_poll_interval = "500ms"
+  apikley = {
+    api_key  = %q
+    endpoint = %q
+  }
+  %s
+}
+`, apikleyTestKey, a.endpoint, strings.Join(extra, "\n  "))
+}
+
+// expectCreates asserts how many paid creates (generate and extend) the
+// Apikley simulator accepted.
+func (a *testApikley) expectCreates(want int) simCheck {
+	return func() error {
+		if got := a.Stats().Creates; got != want {
+			return fmt.Errorf("apikley simulator accepted %d creates, want %d", got, want)
+		}
+		return nil
+	}
 }
 
 // simCheck turns an assertion on the simulator's counters into a state check,

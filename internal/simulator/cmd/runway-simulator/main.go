@@ -1,12 +1,15 @@
-// Command runway-simulator serves the in-memory useapi.net Runway gateway
-// simulator on 127.0.0.1 for demos (`make demo`) and manual testing:
+// Command runway-simulator serves the in-memory gateway simulators on
+// 127.0.0.1 for demos (`make demo`) and manual testing, both on one port:
+// useapi.net's Runway API under /v1/runwayml (and its files under /files/),
+// Apikley's under /api/v1/ (and its files under /apikley-files/).
 //
 //	runway-simulator -addr 127.0.0.1:8787 -task-duration 10s
 //
-// It prints the endpoint and token to configure the provider with
-// (USEAPI_ENDPOINT, USEAPI_TOKEN) and the ids of the seeded demo assets,
-// logs every request (method, path, status, latency) unless -quiet, and shuts
-// down gracefully on SIGINT or SIGTERM.
+// It prints what to configure the provider with (USEAPI_ENDPOINT,
+// USEAPI_TOKEN, APIKLEY_ENDPOINT, APIKLEY_API_KEY), the ids of the seeded
+// demo assets and of a finished Apikley task, logs every request (method,
+// path, status, latency) unless -quiet, and shuts down gracefully on SIGINT
+// or SIGTERM.
 package main
 
 import (
@@ -15,13 +18,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator"
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator/apikleysim"
 )
 
 func main() {
@@ -45,14 +51,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		addr     = fs.String("addr", "127.0.0.1:8787", "listen address; only 127.0.0.1 (or localhost) is accepted, port 0 picks a free port")
 		portFile = fs.String("port-file", "", "write the bound port to this file once listening (for -addr 127.0.0.1:0)")
 		quiet    = fs.Bool("quiet", false, "do not log requests")
+		akOpts   apikleysim.Options
 	)
 	fs.StringVar(&opts.Token, "token", "user:1234-simulator", "bearer token the simulator accepts")
-	fs.DurationVar(&opts.TaskDuration, "task-duration", simulator.DefaultTaskDuration, "length of a task's RUNNING phase")
-	fs.DurationVar(&opts.QueueDelay, "queue-delay", 0, "length of a task's PENDING phase (0: task-duration/10, negative: none)")
+	fs.DurationVar(&opts.TaskDuration, "task-duration", simulator.DefaultTaskDuration, "length of a task's RUNNING phase (Apikley: generating)")
+	fs.DurationVar(&opts.QueueDelay, "queue-delay", 0, "length of a task's PENDING phase (Apikley: wait then queueing) (0: task-duration/10, negative: none)")
 	fs.IntVar(&opts.MaxJobs, "max-jobs", simulator.DefaultMaxJobs, "account capacity: concurrent PENDING+RUNNING tasks")
 	fs.IntVar(&opts.Credits, "credits", simulator.DefaultCredits, "plan credits permitted")
-	fs.BoolVar(&opts.SeedDemoAssets, "seed-demo-assets", true, "pre-create the demo assets (fixed ids)")
+	fs.BoolVar(&opts.SeedDemoAssets, "seed-demo-assets", true, "pre-create the demo assets (fixed ids) and a finished Apikley task (APIKLEY_DEMO_TASK_ID)")
 	fs.DurationVar(&opts.URLTTL, "url-ttl", simulator.DefaultURLTTL, "lifetime of signed file URLs")
+	fs.StringVar(&akOpts.APIKey, "apikley-key", apikleysim.DefaultAPIKey, "API key the Apikley simulator accepts")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,23 +71,64 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if !*quiet {
 		logw = stderr
 	}
-	return simulator.ListenAndServe(ctx, *addr, opts, logw, func(srv *simulator.Server, sim *simulator.Simulator) error {
-		if *portFile != "" {
-			if err := writeFileAtomic(*portFile, strconv.Itoa(srv.Port)+"\n"); err != nil {
-				return fmt.Errorf("writing port file: %w", err)
-			}
+	// One clock for both gateways: -task-duration and -queue-delay apply to
+	// Apikley tasks too (its wait+queueing phases stand for PENDING).
+	akOpts.TaskDuration, akOpts.QueueDelay = opts.TaskDuration, opts.QueueDelay
+	sim := simulator.New(opts)
+	gw := apikleysim.New(akOpts)
+	defer gw.Close()
+	srv, err := simulator.Start(*addr, newMux(sim, gw), logw)
+	if err != nil {
+		return err
+	}
+	if akOpts.APIKey == "" {
+		akOpts.APIKey = apikleysim.DefaultAPIKey // what New accepts for an empty key
+	}
+	readyErr := ready(stdout, srv, sim, gw, akOpts.APIKey, *portFile, opts.SeedDemoAssets)
+	if readyErr == nil {
+		<-ctx.Done()
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	return readyErr
+}
+
+// newMux routes Apikley's API and files to its gateway and everything else
+// to the useapi.net simulator; the two gateways' paths do not overlap.
+func newMux(sim *simulator.Simulator, gw *apikleysim.Gateway) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", gw)
+	mux.Handle(apikleysim.FilesPrefix, gw)
+	mux.Handle("/", sim)
+	return mux
+}
+
+// ready writes the port file and prints how to configure the provider.
+func ready(stdout io.Writer, srv *simulator.Server, sim *simulator.Simulator, gw *apikleysim.Gateway, apikleyKey, portFile string, seed bool) error {
+	if portFile != "" {
+		if err := writeFileAtomic(portFile, strconv.Itoa(srv.Port)+"\n"); err != nil {
+			return fmt.Errorf("writing port file: %w", err)
 		}
-		fmt.Fprintf(stdout, "runway simulator listening on %s\n", srv.URL)
-		fmt.Fprintf(stdout, "USEAPI_ENDPOINT=%s\n", srv.Endpoint())
-		fmt.Fprintf(stdout, "USEAPI_TOKEN=%s\n", sim.Token())
-		if ids := sim.DemoAssetIDs(); len(ids) > 0 {
-			fmt.Fprintln(stdout, "demo assets:")
-			for _, id := range ids {
-				fmt.Fprintf(stdout, "  %s\n", id)
-			}
+	}
+	fmt.Fprintf(stdout, "runway simulator listening on %s\n", srv.URL)
+	fmt.Fprintf(stdout, "USEAPI_ENDPOINT=%s\n", srv.Endpoint())
+	fmt.Fprintf(stdout, "USEAPI_TOKEN=%s\n", sim.Token())
+	fmt.Fprintf(stdout, "APIKLEY_ENDPOINT=%s\n", srv.URL)
+	fmt.Fprintf(stdout, "APIKLEY_API_KEY=%s\n", apikleyKey)
+	if ids := sim.DemoAssetIDs(); len(ids) > 0 {
+		fmt.Fprintln(stdout, "demo assets:")
+		for _, id := range ids {
+			fmt.Fprintf(stdout, "  %s\n", id)
 		}
-		return nil
-	})
+	}
+	if seed {
+		// A finished video whose id can be given to runway_apikley_extension.
+		fmt.Fprintf(stdout, "APIKLEY_DEMO_TASK_ID=%s\n", gw.SeedTask("demo: a paper boat drifting on a pond"))
+	}
+	return nil
 }
 
 // writeFileAtomic writes through a temporary file and a rename so that a

@@ -168,3 +168,140 @@ func TestRunQuietAndRefusals(t *testing.T) {
 		t.Errorf("stdout %q stderr %q", stdout.String(), stderr.String())
 	}
 }
+
+// The Apikley gateway is served on the same port, with its own key, next
+// to the useapi.net one; the seeded demo task can be extended at once.
+func TestRunServesApikleyGateway(t *testing.T) {
+	portFile := filepath.Join(t.TempDir(), "port")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-port-file", portFile, "-apikley-key", "ak-cmdtest-secret",
+			"-task-duration", "100ms", "-queue-delay", "-1ns"}, &stdout, &stderr)
+	}()
+	var port string
+	for deadline := time.Now().Add(5 * time.Second); port == ""; time.Sleep(10 * time.Millisecond) {
+		select {
+		case err := <-done:
+			t.Fatalf("run returned early: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("port file never written")
+		}
+		if b, err := os.ReadFile(portFile); err == nil {
+			port = strings.TrimSpace(string(b))
+		}
+	}
+	base := "http://127.0.0.1:" + port
+	out := stdout.String()
+	for _, want := range []string{"APIKLEY_ENDPOINT=" + base + "\n", "APIKLEY_API_KEY=ak-cmdtest-secret\n", "USEAPI_ENDPOINT=" + base + "/v1/runwayml\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	_, demoTask, ok := strings.Cut(out, "APIKLEY_DEMO_TASK_ID=")
+	demoTask, _, _ = strings.Cut(demoTask, "\n")
+	if !ok || len(demoTask) != 36 {
+		t.Fatalf("no demo task id in stdout:\n%s", out)
+	}
+
+	type envelope struct {
+		Code int             `json:"code"`
+		Msg  string          `json:"msg"`
+		Data json.RawMessage `json:"data"`
+	}
+	call := func(method, path, body string) envelope {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer ak-cmdtest-secret")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var e envelope
+		if err := json.NewDecoder(resp.Body).Decode(&e); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s %s: HTTP %d, %v", method, path, resp.StatusCode, err)
+		}
+		return e
+	}
+	created := call(http.MethodPost, "/api/v1/runway/extend", `{"taskId":"`+demoTask+`","prompt":"the boat sails on","quality":"720p"}`)
+	var task struct {
+		TaskID string `json:"taskId"`
+	}
+	if created.Code != 200 || json.Unmarshal(created.Data, &task) != nil || task.TaskID == "" {
+		t.Fatalf("extend of the demo task: %+v", created)
+	}
+	var detail struct {
+		ParentTaskID string `json:"parentTaskId"`
+		State        string `json:"state"`
+		VideoInfo    struct {
+			VideoURL string `json:"videoUrl"`
+		} `json:"videoInfo"`
+	}
+	for deadline := time.Now().Add(5 * time.Second); detail.State != "success"; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("extension never finished: %+v", detail)
+		}
+		got := call(http.MethodGet, "/api/v1/runway/record-detail?taskId="+url.QueryEscape(task.TaskID), "")
+		if err := json.Unmarshal(got.Data, &detail); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if detail.ParentTaskID != demoTask || !strings.HasPrefix(detail.VideoInfo.VideoURL, base+"/apikley-files/") {
+		t.Errorf("detail = %+v", detail)
+	}
+	resp, err := http.Get(detail.VideoInfo.VideoURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "video/mp4" {
+		t.Errorf("video download: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// A wrong key is the gateway's code 401, and the useapi.net routes are
+	// still the other simulator's.
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/chat/credit", nil)
+	req.Header.Set("Authorization", "Bearer user:1234-simulator")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		var e envelope
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if e.Code != 401 {
+			t.Errorf("credit with the useapi token: code %d, want 401", e.Code)
+		}
+	}
+	req, _ = http.NewRequest(http.MethodGet, base+"/v1/runwayml/assets/?offset=0&limit=10", nil)
+	req.Header.Set("Authorization", "Bearer user:1234-simulator")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("useapi.net assets list: HTTP %d", resp.StatusCode)
+		}
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no graceful shutdown")
+	}
+	logs := stderr.String()
+	if !strings.Contains(logs, "POST /api/v1/runway/extend 200 ") || !strings.Contains(logs, "GET /api/v1/runway/record-detail 200 ") {
+		t.Errorf("request log:\n%s", logs)
+	}
+	if strings.Contains(logs, "ak-cmdtest-secret") {
+		t.Errorf("the API key was logged:\n%s", logs)
+	}
+}

@@ -1,0 +1,409 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
+)
+
+// apikleyOutputs are the computed attributes every Apikley task exposes,
+// shared by the two generation resources and the runway_apikley_task data
+// source. The cover image is `cover_image_url` rather than the gateway's
+// `imageUrl`: on runway_apikley_video, `image_url` is already the reference
+// image input, and one name must not mean two things across the provider.
+type apikleyOutputs struct {
+	VideoURL      types.String `tfsdk:"video_url"`
+	CoverImageURL types.String `tfsdk:"cover_image_url"`
+	VideoID       types.String `tfsdk:"video_id"`
+	ParentTaskID  types.String `tfsdk:"parent_task_id"`
+	GeneratedAt   types.String `tfsdk:"generated_at"`
+	ExpiresAt     types.String `tfsdk:"expires_at"`
+	Expired       types.Bool   `tfsdk:"expired"`
+	Error         types.String `tfsdk:"error"`
+}
+
+// apikleyCommon holds what both Apikley generation resources share: the
+// engine's fields, the inputs both creates accept, and the outputs.
+type apikleyCommon struct {
+	lifecycleFields
+
+	Prompt      types.String `tfsdk:"prompt"`
+	Quality     types.String `tfsdk:"quality"`
+	Watermark   types.String `tfsdk:"watermark"`
+	CallbackURL types.String `tfsdk:"callback_url"`
+
+	apikleyOutputs
+}
+
+// apikleySpec is what an Apikley generation resource declares: its own
+// inputs and how they map onto its create request.
+type apikleySpec[M any] struct {
+	name             string
+	description      string
+	inputs           map[string]schema.Attribute
+	configValidators []resource.ConfigValidator
+	// common returns the embedded apikleyCommon of a model.
+	common func(m *M) *apikleyCommon
+	// submit sends the create request and returns the new task id.
+	submit func(ctx context.Context, client *apikley.Client, m *M) (string, error)
+	// parent is the task a model extends ("" for a generation): the
+	// gateway reports it as parentTaskId, so it is known from the submit on.
+	parent func(m *M) string
+	// imported reports whether a model's required inputs are unknown to
+	// the state, which only happens right after an import.
+	imported func(m *M) bool
+	// adopt fills, after an import, the inputs the task reports; the
+	// others stay null and are taken from the configuration in place.
+	adopt func(m *M, t *apikley.TaskDetail)
+}
+
+// newApikleyGeneration builds an Apikley generation resource on the shared
+// engine. Apikley has no delete endpoint, hence no deletion_policy: destroy
+// only forgets.
+func newApikleyGeneration[M any](spec apikleySpec[M]) resource.Resource {
+	return &generationResource[M, *apikley.TaskDetail]{kind: generationKind[M, *apikley.TaskDetail]{
+		name:             spec.name,
+		description:      spec.description,
+		configValidators: spec.configValidators,
+		attributes: mergeAttributes(
+			spec.inputs,
+			apikleyCommonInputAttributes(),
+			lifecycleKnobAttributes(),
+			apikleyOutputAttributes(),
+		),
+		lifecycle: func(m *M) *lifecycleFields { return &spec.common(m).lifecycleFields },
+		backend:   apikleyBackendOf,
+		submit: func(ctx context.Context, d *providerData, m *M) (*apikley.TaskDetail, error) {
+			id, err := spec.submit(ctx, d.apikley, m)
+			if err != nil {
+				return nil, err
+			}
+			parent := ""
+			if spec.parent != nil {
+				parent = spec.parent(m)
+			}
+			return submittedApikleyTask(id, parent), nil
+		},
+		fill: func(_ context.Context, m *M, t *apikley.TaskDetail, _ time.Time) diag.Diagnostics {
+			fillApikleyCommon(spec.common(m), t)
+			return nil
+		},
+		remove: func(_ context.Context, _ *providerData, m *M) diag.Diagnostics {
+			return forgetApikleyGeneration(spec.common(m).ID.ValueString())
+		},
+		afterRead: func(m *M, t *apikley.TaskDetail) {
+			if spec.imported(m) {
+				spec.adopt(m, t)
+			}
+		},
+	}}
+}
+
+// submittedApikleyTask stands for a task the gateway has just accepted: the
+// create answers only the id, and "wait" is the gateway's own state for a
+// task submitted but not yet queued. The first poll replaces it.
+func submittedApikleyTask(id, parent string) *apikley.TaskDetail {
+	return &apikley.TaskDetail{TaskID: id, ParentTaskID: parent, State: apikley.StateWait}
+}
+
+// fillApikleyCommon copies a task into the engine's fields and the outputs.
+func fillApikleyCommon(c *apikleyCommon, t *apikley.TaskDetail) {
+	if t.TaskID != "" {
+		c.ID = types.StringValue(t.TaskID)
+	}
+	c.Status = stringOrNull(t.State)
+	c.apikleyOutputs = apikleyOutputsOf(t)
+}
+
+// apikleyOutputsOf renders what the gateway reports about a task. Every
+// value is known (a value or null), as Terraform requires after apply. The
+// decisions key off state alone: the gateway sends failCode 400 on
+// successful tasks too.
+func apikleyOutputsOf(t *apikley.TaskDetail) apikleyOutputs {
+	o := apikleyOutputs{
+		VideoURL:      types.StringNull(),
+		CoverImageURL: types.StringNull(),
+		VideoID:       types.StringNull(),
+		ParentTaskID:  stringOrNull(strings.TrimSpace(t.ParentTaskID)),
+		GeneratedAt:   types.StringNull(),
+		ExpiresAt:     types.StringNull(),
+		Expired:       types.BoolValue(t.Expired()),
+		Error:         types.StringNull(),
+	}
+	switch t.State {
+	case apikley.StateSuccess:
+		if v := t.VideoInfo; v != nil {
+			o.VideoURL, o.CoverImageURL, o.VideoID = stringOrNull(v.VideoURL), stringOrNull(v.ImageURL), stringOrNull(v.VideoID)
+		}
+		if g, ok := t.GeneratedAt(); ok {
+			o.GeneratedAt = types.StringValue(g.Format(time.RFC3339))
+		}
+		if e, ok := t.ExpiresAt(); ok {
+			o.ExpiresAt = types.StringValue(e.Format(time.RFC3339))
+		}
+	case apikley.StateFail:
+		o.Error = types.StringValue(apikleyFailureText(t))
+	}
+	return o
+}
+
+// apikleyFailureText is the gateway's failMsg with its failCode.
+func apikleyFailureText(t *apikley.TaskDetail) string {
+	msg := strings.TrimSpace(t.FailMsg)
+	if msg == "" {
+		msg = "the gateway reported state fail without a reason"
+	}
+	if code, ok := t.FailCode.Int64(); ok {
+		msg += fmt.Sprintf(" (failCode %d)", code)
+	}
+	return msg
+}
+
+// forgetApikleyGeneration is destroy: the gateway offers no way to delete
+// a task or its video, so the resource only leaves the state, and the user
+// is told so rather than led to believe the video is gone.
+func forgetApikleyGeneration(taskID string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddWarning("Apikley task only removed from the state",
+		fmt.Sprintf("Apikley has no delete endpoint: task %s and its video stay on the Apikley account and their URLs keep "+
+			"working until the gateway expires the video, 14 days after it was generated. The resource was only removed "+
+			"from the Terraform state.", taskID))
+	return diags
+}
+
+// apikleyErrorDiagnostic shows the gateway's message verbatim plus what to do.
+func apikleyErrorDiagnostic(summary string, err error) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var apiErr *apikley.APIError
+	if errors.As(err, &apiErr) {
+		detail := apiErr.Error()
+		if hint := apiErr.Hint(); hint != "" {
+			detail += "\n\n" + hint
+		}
+		diags.AddError(summary, detail)
+		return diags
+	}
+	diags.AddError(summary, err.Error())
+	return diags
+}
+
+// apikleyBackend is Apikley's task API seen by the generation engine.
+type apikleyBackend struct {
+	client *apikley.Client
+	opts   apikley.WaitOptions
+}
+
+func apikleyBackendOf(d *providerData) (taskBackend[*apikley.TaskDetail], diag.Diagnostics) {
+	client, diags := d.apikleyClient()
+	if diags.HasError() {
+		return nil, diags
+	}
+	return apikleyBackend{client: client, opts: d.apikleyWait}, diags
+}
+
+func (b apikleyBackend) get(ctx context.Context, id string) (*apikley.TaskDetail, error) {
+	return b.client.GetTask(ctx, id)
+}
+
+func (b apikleyBackend) wait(ctx context.Context, id string, onPoll func(*apikley.TaskDetail)) (*apikley.TaskDetail, error) {
+	opts := b.opts
+	opts.OnPoll = onPoll
+	return b.client.WaitForTask(ctx, id, opts)
+}
+
+func (apikleyBackend) status(t *apikley.TaskDetail) string {
+	if t == nil {
+		return ""
+	}
+	return t.State
+}
+
+func (apikleyBackend) terminal(status string) bool { return apikley.IsTerminal(status) }
+
+func (apikleyBackend) failure(t *apikley.TaskDetail) string {
+	if t == nil || t.State != apikley.StateFail {
+		return ""
+	}
+	return apikleyFailureText(t)
+}
+
+func (apikleyBackend) isNotFound(err error) bool { return apikley.IsNotFound(err) }
+
+func (apikleyBackend) errorDiagnostic(summary string, err error) diag.Diagnostics {
+	return apikleyErrorDiagnostic(summary, err)
+}
+
+// capacity is nil: Apikley publishes no per-account job limit to pace
+// against; its rate limiting (code 429) is waited out by the client.
+func (apikleyBackend) capacity() *capacityGate { return nil }
+
+// Descriptions of the outputs, shared by the resources and the data source.
+const (
+	apikleyStatusDescription = "Task state as the gateway reports it: `wait` (submitted), `queueing`, `generating`, " +
+		"`success` or `fail`. Only `success` and `fail` are final; a state the provider does not know counts as unfinished."
+	apikleyGeneratedAtDescription = "When the video was completed, in RFC 3339. The gateway reports `YYYY-MM-DD HH:mm:ss` " +
+		"without a time zone; the provider reads it as UTC (an assumption: if the gateway's clock runs in another zone, " +
+		"this and `expires_at` are off by that offset). Null until the task has succeeded."
+)
+
+var apikleyOutputDescriptions = map[string]string{
+	"video_url": "URL of the generated MP4, valid until the video expires (`expires_at`); null until the task has succeeded.",
+	"cover_image_url": "URL of the video's cover (thumbnail) image, the gateway's `videoInfo.imageUrl`; null until the " +
+		"task has succeeded.",
+	"video_id": "Id of the generated video; null until the task has succeeded.",
+	"parent_task_id": "The task this one extends (the `task_id` given to `runway_apikley_extension`); null for a " +
+		"generation.",
+	"generated_at": apikleyGeneratedAtDescription,
+	"expires_at": "`generated_at` plus the gateway's 14-day retention: when `video_url` and `cover_image_url` stop " +
+		"working and the video can no longer be extended. Null until the task has succeeded.",
+	"expired": "Whether the gateway reports the video as expired (`expireFlag`, 14 days after generation): its URLs " +
+		"no longer work and it can no longer be extended.",
+	"error": "Why the task failed: the gateway's `failMsg` with its `failCode`; null unless `status` is `fail`.",
+}
+
+// apikleyCommonInputAttributes are the inputs both creates accept. Every
+// one forces a new generation when changed.
+func apikleyCommonInputAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"quality": stringInput(schema.StringAttribute{
+			MarkdownDescription: "Video resolution: `720p` or `1080p`.",
+			Required:            true,
+			Validators:          []validator.String{stringvalidator.OneOf(apikley.Quality720p, apikley.Quality1080p)},
+		}),
+		"watermark": stringInput(schema.StringAttribute{
+			MarkdownDescription: "Watermark text shown in the bottom-right corner of the video; `\"\"` explicitly asks " +
+				"for none. Unset leaves the choice to the gateway.",
+			Optional: true,
+		}),
+		"callback_url": stringInput(schema.StringAttribute{
+			MarkdownDescription: "URL the gateway POSTs the result to when the task ends (at most 1024 characters). " +
+				"The provider does not need it: it polls the task.",
+			Optional: true,
+			Validators: []validator.String{
+				stringvalidator.LengthAtMost(apikley.MaxCallbackURLLength),
+				callbackURLValidator{},
+			},
+		}),
+	}
+}
+
+// apikleyPromptAttribute is the prompt of a generation or an extension.
+func apikleyPromptAttribute(description string) schema.StringAttribute {
+	return stringInput(schema.StringAttribute{
+		MarkdownDescription: description + " At most 1800 characters.",
+		Required:            true,
+		Validators: []validator.String{
+			stringvalidator.UTF8LengthAtMost(apikley.MaxPromptLength),
+			notBlank(),
+		},
+	})
+}
+
+// nonBlankPattern matches any value with a visible character.
+var nonBlankPattern = regexp.MustCompile(`\S`)
+
+// notBlank refuses a value of only whitespace, which the gateway rejects
+// like an empty one.
+func notBlank() validator.String {
+	return stringvalidator.RegexMatches(nonBlankPattern, "must not be empty or blank")
+}
+
+// apikleyOutputAttributes are the computed attributes of an Apikley
+// generation. The task id and the parent never change for one task; the
+// others are refreshed, and become unknown only when the plan will wait for
+// an unfinished task.
+func apikleyOutputAttributes() map[string]schema.Attribute {
+	identity := []planmodifier.String{useStateUnlessWaiting{keepAlways: true}}
+	keep := []planmodifier.String{apikleyStateUnlessWaiting{}}
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			MarkdownDescription: "The task id (a UUID): use it as `task_id` of a `runway_apikley_extension` or of the " +
+				"`runway_apikley_task` data source, or to import the resource.",
+			Computed:      true,
+			PlanModifiers: identity,
+		},
+		"status": schema.StringAttribute{
+			MarkdownDescription: apikleyStatusDescription,
+			Computed:            true,
+			PlanModifiers:       keep,
+		},
+		"parent_task_id": schema.StringAttribute{
+			MarkdownDescription: apikleyOutputDescriptions["parent_task_id"],
+			Computed:            true,
+			PlanModifiers:       identity,
+		},
+		"expired": schema.BoolAttribute{
+			MarkdownDescription: apikleyOutputDescriptions["expired"],
+			Computed:            true,
+			PlanModifiers:       []planmodifier.Bool{apikleyStateUnlessWaiting{}},
+		},
+	}
+	for _, name := range []string{"video_url", "cover_image_url", "video_id", "generated_at", "expires_at", "error"} {
+		attrs[name] = schema.StringAttribute{
+			MarkdownDescription: apikleyOutputDescriptions[name],
+			Computed:            true,
+			PlanModifiers:       keep,
+		}
+	}
+	return attrs
+}
+
+// apikleyStateUnlessWaiting is useStateUnlessWaiting for Apikley's task
+// states (`success`/`fail` are final, not useapi.net's `SUCCEEDED`/`FAILED`):
+// outputs keep their state value in the plan, so a knob change is a quiet
+// in-place update, except when the task is unfinished and the apply will
+// wait for it.
+type apikleyStateUnlessWaiting struct{}
+
+func (apikleyStateUnlessWaiting) Description(context.Context) string {
+	return "Keeps the value in state unless the task is unfinished and the apply will wait for it."
+}
+
+func (m apikleyStateUnlessWaiting) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+// keep decides for one attribute; it reads the task state from the prior
+// state and wait_for_completion from the plan.
+func (apikleyStateUnlessWaiting) keep(ctx context.Context, state tfsdk.State, plan tfsdk.Plan, planUnknown bool) bool {
+	if state.Raw.IsNull() || !planUnknown {
+		return false
+	}
+	var status types.String
+	var wait types.Bool
+	if diags := state.GetAttribute(ctx, path.Root("status"), &status); diags.HasError() {
+		return true
+	}
+	if diags := plan.GetAttribute(ctx, path.Root("wait_for_completion"), &wait); diags.HasError() {
+		return true
+	}
+	waiting := !wait.IsNull() && !wait.IsUnknown() && wait.ValueBool()
+	return !waiting || apikley.IsTerminal(status.ValueString())
+}
+
+func (m apikleyStateUnlessWaiting) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if m.keep(ctx, req.State, req.Plan, req.PlanValue.IsUnknown()) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+func (m apikleyStateUnlessWaiting) PlanModifyBool(ctx context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
+	if m.keep(ctx, req.State, req.Plan, req.PlanValue.IsUnknown()) {
+		resp.PlanValue = req.StateValue
+	}
+}

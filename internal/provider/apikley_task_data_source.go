@@ -1,0 +1,156 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
+)
+
+var _ datasource.DataSourceWithConfigure = (*apikleyTaskDataSource)(nil)
+
+// apikleyTaskDataSource is runway_apikley_task: one Apikley task by id,
+// optionally waiting for it to finish (a task started by another pipeline,
+// or by a resource with wait_for_completion = false).
+type apikleyTaskDataSource struct {
+	data *providerData
+}
+
+func newApikleyTaskDataSource() datasource.DataSource { return &apikleyTaskDataSource{} }
+
+type apikleyTaskDataSourceModel struct {
+	TaskID            types.String   `tfsdk:"task_id"`
+	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+
+	ID          types.String `tfsdk:"id"`
+	Status      types.String `tfsdk:"status"`
+	State       types.String `tfsdk:"state"`
+	Prompt      types.String `tfsdk:"prompt"`
+	ImageURL    types.String `tfsdk:"image_url"`
+	FailCode    types.Int64  `tfsdk:"fail_code"`
+	FailMessage types.String `tfsdk:"fail_message"`
+
+	apikleyOutputs
+}
+
+func (d *apikleyTaskDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_apikley_task"
+}
+
+func (d *apikleyTaskDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	attrs := map[string]schema.Attribute{
+		"task_id": schema.StringAttribute{
+			MarkdownDescription: "Task id (a UUID), e.g. the `id` of a `runway_apikley_video` or `runway_apikley_extension`.",
+			Required:            true,
+			Validators:          []validator.String{notBlank()},
+		},
+		"wait_for_completion": schema.BoolAttribute{
+			MarkdownDescription: "Wait until the task's state is `success` or `fail` (within `timeouts.read`, default 30m). " +
+				"A failed task is not an error here: read `status` and `error`.",
+			Optional: true,
+		},
+		"timeouts":     timeouts.Attributes(ctx),
+		"id":           computed("The task id."),
+		"status":       computed(apikleyStatusDescription),
+		"state":        computed("The gateway's `state`, the same value as `status`."),
+		"prompt":       computed("The task's prompt, as the gateway echoes it."),
+		"image_url":    computed("The reference image of an image-to-video generation; null for text-to-video and extensions."),
+		"fail_code":    schema.Int64Attribute{Computed: true, MarkdownDescription: "The gateway's `failCode` of a failed task; null unless `status` is `fail` (the gateway also sends it on successes, where it means nothing)."},
+		"fail_message": computed("The gateway's `failMsg` of a failed task; null unless `status` is `fail`."),
+		"expired":      schema.BoolAttribute{Computed: true, MarkdownDescription: apikleyOutputDescriptions["expired"]},
+	}
+	for _, name := range []string{"video_url", "cover_image_url", "video_id", "parent_task_id", "generated_at", "expires_at", "error"} {
+		attrs[name] = computed(apikleyOutputDescriptions[name])
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one Runway task of the Apikley gateway by id (`GET /api/v1/runway/record-detail`): " +
+			"state, video and cover URLs, expiry, failure code and message. With `wait_for_completion = true` it waits " +
+			"until the task succeeds or fails, so a pipeline can pick up a task started elsewhere.",
+		Attributes: attrs,
+	}
+}
+
+func (d *apikleyTaskDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.data = data
+}
+
+func (d *apikleyTaskDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	ctx = d.data.withMasking(ctx)
+	var m apikleyTaskDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	client, diags := d.data.apikleyClient()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := m.TaskID.ValueString()
+
+	var task *apikley.TaskDetail
+	var err error
+	if m.WaitForCompletion.ValueBool() {
+		timeout, diags := m.Timeouts.Read(ctx, defaultTaskReadTimeout)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		waitCtx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		opts := d.data.apikleyWait
+		opts.OnPoll = func(t *apikley.TaskDetail) {
+			tflog.Debug(ctx, "Apikley task polled", map[string]any{"task_id": id, "state": t.State})
+		}
+		task, err = client.WaitForTask(waitCtx, id, opts)
+		if err != nil && waitCtx.Err() != nil && ctx.Err() == nil {
+			last := "not read yet"
+			if task != nil {
+				last = task.State
+			}
+			resp.Diagnostics.AddError("Timed out waiting for Apikley task",
+				fmt.Sprintf("Task %s did not finish within %s (last state: %s). Raise timeouts.read, or read it without wait_for_completion.",
+					id, timeout, last))
+			return
+		}
+	} else {
+		task, err = client.GetTask(ctx, id)
+	}
+	if err != nil {
+		summary := "Reading Apikley task " + id + " failed"
+		if errors.Is(err, context.Canceled) {
+			summary = "Reading Apikley task " + id + " was interrupted"
+		}
+		resp.Diagnostics.Append(apikleyErrorDiagnostic(summary, err)...)
+		return
+	}
+
+	m.ID = types.StringValue(id)
+	if task.TaskID != "" {
+		m.ID = types.StringValue(task.TaskID)
+	}
+	m.Status = types.StringValue(task.State)
+	m.State = m.Status
+	m.Prompt = stringOrNull(task.GenerateParam.Prompt)
+	m.ImageURL = stringOrNull(task.GenerateParam.ImageURL)
+	m.FailCode, m.FailMessage = types.Int64Null(), types.StringNull()
+	if task.State == apikley.StateFail {
+		if code, ok := task.FailCode.Int64(); ok {
+			m.FailCode = types.Int64Value(code)
+		}
+		m.FailMessage = stringOrNull(task.FailMsg)
+	}
+	m.apikleyOutputs = apikleyOutputsOf(task)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
