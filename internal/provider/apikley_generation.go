@@ -10,12 +10,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
@@ -328,8 +326,8 @@ func notBlank() validator.String {
 // others are refreshed, and become unknown only when the plan will wait for
 // an unfinished task.
 func apikleyOutputAttributes() map[string]schema.Attribute {
-	identity := []planmodifier.String{useStateUnlessWaiting{keepAlways: true}}
-	keep := []planmodifier.String{apikleyStateUnlessWaiting{}}
+	identity := []planmodifier.String{identityOutput}
+	keep := []planmodifier.String{apikleyOutput}
 	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			MarkdownDescription: "The task id (a UUID): use it as `task_id` of a `runway_apikley_extension` or of the " +
@@ -350,7 +348,7 @@ func apikleyOutputAttributes() map[string]schema.Attribute {
 		"expired": schema.BoolAttribute{
 			MarkdownDescription: apikleyOutputDescriptions["expired"],
 			Computed:            true,
-			PlanModifiers:       []planmodifier.Bool{apikleyStateUnlessWaiting{}},
+			PlanModifiers:       []planmodifier.Bool{apikleyOutput},
 		},
 	}
 	for _, name := range []string{"video_url", "cover_image_url", "video_id", "generated_at", "expires_at", "error"} {
@@ -361,49 +359,4 @@ func apikleyOutputAttributes() map[string]schema.Attribute {
 		}
 	}
 	return attrs
-}
-
-// apikleyStateUnlessWaiting is useStateUnlessWaiting for Apikley's task
-// states (`success`/`fail` are final, not useapi.net's `SUCCEEDED`/`FAILED`):
-// outputs keep their state value in the plan, so a knob change is a quiet
-// in-place update, except when the task is unfinished and the apply will
-// wait for it.
-type apikleyStateUnlessWaiting struct{}
-
-func (apikleyStateUnlessWaiting) Description(context.Context) string {
-	return "Keeps the value in state unless the task is unfinished and the apply will wait for it."
-}
-
-func (m apikleyStateUnlessWaiting) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-// keep decides for one attribute; it reads the task state from the prior
-// state and wait_for_completion from the plan.
-func (apikleyStateUnlessWaiting) keep(ctx context.Context, state tfsdk.State, plan tfsdk.Plan, planUnknown bool) bool {
-	if state.Raw.IsNull() || !planUnknown {
-		return false
-	}
-	var status types.String
-	var wait types.Bool
-	if diags := state.GetAttribute(ctx, path.Root("status"), &status); diags.HasError() {
-		return true
-	}
-	if diags := plan.GetAttribute(ctx, path.Root("wait_for_completion"), &wait); diags.HasError() {
-		return true
-	}
-	waiting := !wait.IsNull() && !wait.IsUnknown() && wait.ValueBool()
-	return !waiting || apikley.IsTerminal(status.ValueString())
-}
-
-func (m apikleyStateUnlessWaiting) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if m.keep(ctx, req.State, req.Plan, req.PlanValue.IsUnknown()) {
-		resp.PlanValue = req.StateValue
-	}
-}
-
-func (m apikleyStateUnlessWaiting) PlanModifyBool(ctx context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
-	if m.keep(ctx, req.State, req.Plan, req.PlanValue.IsUnknown()) {
-		resp.PlanValue = req.StateValue
-	}
 }

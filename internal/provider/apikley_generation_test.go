@@ -311,13 +311,13 @@ func TestApikleyStateUnlessWaiting(t *testing.T) {
 			stateValue := types.StringValue("https://x/v.mp4")
 			sreq := planmodifier.StringRequest{State: state, Plan: plan, StateValue: stateValue, PlanValue: planValue}
 			sresp := planmodifier.StringResponse{PlanValue: planValue}
-			apikleyStateUnlessWaiting{}.PlanModifyString(ctx, sreq, &sresp)
+			apikleyOutput.PlanModifyString(ctx, sreq, &sresp)
 			breq := planmodifier.BoolRequest{State: state, Plan: plan, StateValue: types.BoolValue(false), PlanValue: types.BoolUnknown()}
 			if !c.planUnknown {
 				breq.PlanValue = types.BoolValue(true)
 			}
 			bresp := planmodifier.BoolResponse{PlanValue: breq.PlanValue}
-			apikleyStateUnlessWaiting{}.PlanModifyBool(ctx, breq, &bresp)
+			apikleyOutput.PlanModifyBool(ctx, breq, &bresp)
 
 			if kept := sresp.PlanValue.Equal(stateValue); kept != c.wantKept {
 				t.Errorf("string kept = %t, want %t (plan %s)", kept, c.wantKept, sresp.PlanValue)

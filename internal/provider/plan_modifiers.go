@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
@@ -105,9 +106,18 @@ func (replaceIfStateKnown) PlanModifyBool(ctx context.Context, req planmodifier.
 // then the outputs are unknown, which makes the plan an in-place update
 // that waits for the same task — never a new submit.
 type useStateUnlessWaiting struct {
+	// finished reports whether a status of the gateway is final.
+	finished func(status string) bool
 	// keepAlways is for identity outputs that never change for one task.
 	keepAlways bool
 }
+
+// Output plan modifiers of each gateway's generation resources.
+var (
+	useapiOutput   = useStateUnlessWaiting{finished: useapi.IsTerminal}
+	apikleyOutput  = useStateUnlessWaiting{finished: apikley.IsTerminal}
+	identityOutput = useStateUnlessWaiting{keepAlways: true}
+)
 
 func (useStateUnlessWaiting) Description(context.Context) string {
 	return "Keeps the value in state unless the task is unfinished and the apply will wait for it."
@@ -135,7 +145,7 @@ func (m useStateUnlessWaiting) keepStateValue(ctx context.Context, state tfsdk.S
 		return true
 	}
 	waiting := !wait.IsNull() && !wait.IsUnknown() && wait.ValueBool()
-	return !(waiting && !useapi.IsTerminal(status.ValueString()))
+	return !waiting || m.finished(status.ValueString())
 }
 
 func (m useStateUnlessWaiting) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
@@ -151,6 +161,12 @@ func (m useStateUnlessWaiting) PlanModifyFloat64(ctx context.Context, req planmo
 }
 
 func (m useStateUnlessWaiting) PlanModifyList(ctx context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
+	if m.keepStateValue(ctx, req.State, req.Plan, req.PlanValue.IsUnknown()) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+func (m useStateUnlessWaiting) PlanModifyBool(ctx context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
 	if m.keepStateValue(ctx, req.State, req.Plan, req.PlanValue.IsUnknown()) {
 		resp.PlanValue = req.StateValue
 	}

@@ -150,17 +150,17 @@ func generationOutputAttributes() map[string]schema.Attribute {
 			artifactAttrs[name] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: d}
 		}
 	}
-	keep := []planmodifier.String{useStateUnlessWaiting{}}
+	keep := []planmodifier.String{useapiOutput}
 	return map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			MarkdownDescription: "The task id (`user:<id>-runwayml:<email>-task:<uuid>`).",
 			Computed:            true,
-			PlanModifiers:       []planmodifier.String{useStateUnlessWaiting{keepAlways: true}},
+			PlanModifiers:       []planmodifier.String{identityOutput},
 		},
 		"task_id": schema.StringAttribute{
 			MarkdownDescription: "The task id, as `id`; use it with the `runway_task` data source.",
 			Computed:            true,
-			PlanModifiers:       []planmodifier.String{useStateUnlessWaiting{keepAlways: true}},
+			PlanModifiers:       []planmodifier.String{identityOutput},
 		},
 		"status": schema.StringAttribute{
 			MarkdownDescription: "Task status: `PENDING`, `RUNNING`, `THROTTLED`, `SUCCEEDED` or `FAILED` " +
@@ -171,12 +171,12 @@ func generationOutputAttributes() map[string]schema.Attribute {
 		"progress": schema.Float64Attribute{
 			MarkdownDescription: "Progress reported by the gateway, `0`…`1`; null before the task starts.",
 			Computed:            true,
-			PlanModifiers:       []planmodifier.Float64{useStateUnlessWaiting{}},
+			PlanModifiers:       []planmodifier.Float64{useapiOutput},
 		},
 		"created_at": schema.StringAttribute{
 			MarkdownDescription: "Creation time of the task as reported by the gateway (RFC 3339).",
 			Computed:            true,
-			PlanModifiers:       []planmodifier.String{useStateUnlessWaiting{keepAlways: true}},
+			PlanModifiers:       []planmodifier.String{identityOutput},
 		},
 		"error": schema.StringAttribute{
 			MarkdownDescription: "Why the task failed (the gateway's message, reason and moderation category); null unless `status` is `FAILED`.",
@@ -187,7 +187,7 @@ func generationOutputAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "The generated files, once the task has succeeded.",
 			Computed:            true,
 			NestedObject:        schema.NestedAttributeObject{Attributes: artifactAttrs},
-			PlanModifiers:       []planmodifier.List{useStateUnlessWaiting{}},
+			PlanModifiers:       []planmodifier.List{useapiOutput},
 		},
 		"video_url": schema.StringAttribute{
 			MarkdownDescription: "URL of the first artifact (the generated video); null until the task has succeeded.",
@@ -218,7 +218,7 @@ func videoAssetIDOutputAttribute() schema.StringAttribute {
 		MarkdownDescription: "Asset id of the first artifact (the generated video), to feed the next generation " +
 			"(for example `runway_expansion.video_asset_id = runway_gen2_extension.x.video_asset_id`); null until the task has succeeded.",
 		Computed:      true,
-		PlanModifiers: []planmodifier.String{useStateUnlessWaiting{}},
+		PlanModifiers: []planmodifier.String{useapiOutput},
 	}
 }
 
