@@ -308,6 +308,7 @@ func (p *runwayProvider) Resources(_ context.Context) []func() resource.Resource
 		newAssetResource,
 		newApikleyVideoResource,
 		newApikleyExtensionResource,
+		newArtifactFileResource,
 	}
 }
 
@@ -317,6 +318,9 @@ func (p *runwayProvider) DataSources(_ context.Context) []func() datasource.Data
 		newAssetDataSource,
 		newAssetsDataSource,
 		newApikleyTaskDataSource,
+		newAccountsDataSource,
+		newCreditsDataSource,
+		newApikleyCreditsDataSource,
 	}
 }
 

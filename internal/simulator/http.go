@@ -148,6 +148,8 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, rel string) {
 		} else {
 			s.handleAssetDelete(w, id)
 		}
+	case trimmed == "/accounts" || strings.HasPrefix(rel, "/accounts/") || trimmed == "/features":
+		s.routeAccounts(w, r, rel)
 	default:
 		writeError(w, http.StatusNotFound, "Not found.")
 	}

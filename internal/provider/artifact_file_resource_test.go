@@ -1,0 +1,846 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator"
+)
+
+// artifactSecret stands for the signature of a signed URL: it must never
+// appear in an error message.
+const artifactSecret = "SIGNATURE-s3cr3t"
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func TestCheckPlainFileName(t *testing.T) {
+	tests := []struct {
+		name string
+		ok   bool
+	}{
+		{"clip.mp4", true},
+		{"3f0c1c2e-8f2a-4d8e-9d6b-2b7f0b9e1a11.mp4", true},
+		{".hidden", true},
+		{"a..b", true},
+		{"", false},
+		{".", false},
+		{"..", false},
+		{"../x", false},
+		{"a/b", false},
+		{`a\b`, false},
+		{"/etc/passwd", false},
+		{`C:\x`, false},
+		{"bad\x00name", false},
+		{"line\nbreak", false},
+		{strings.Repeat("a", 256), false},
+		{strings.Repeat("a", 255), true},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%q", tt.name), func(t *testing.T) {
+			if err := checkPlainFileName(tt.name); (err == nil) != tt.ok {
+				t.Errorf("checkPlainFileName(%q) = %v, want ok=%v", tt.name, err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestFileNameFromURL(t *testing.T) {
+	tests := []struct {
+		url, want string // want "" = error
+	}{
+		{"https://cdn.example.com/files/abc.mp4?_jwt=" + artifactSecret, "abc.mp4"},
+		{"https://cdn.example.com/a%20b.mp4", "a b.mp4"},
+		{"https://cdn.example.com/x/..%2Fescape.mp4", "escape.mp4"},
+		{"https://cdn.example.com/x/%2E%2E", ""},
+		{"https://cdn.example.com/", ""},
+		{"https://cdn.example.com/dir/", ""},
+		{"https://cdn.example.com", ""},
+		{"https://cdn.example.com/a%5Cb.mp4", ""},
+		{"::not a url", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			got, err := fileNameFromURL(tt.url)
+			if tt.want == "" {
+				if err == nil {
+					t.Fatalf("fileNameFromURL(%q) = %q, want an error", tt.url, got)
+				}
+				if strings.Contains(err.Error(), artifactSecret) {
+					t.Errorf("error quotes the signature: %v", err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("fileNameFromURL(%q) = %q, %v; want %q", tt.url, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://cdn.example.com/f/a.mp4?_jwt=" + artifactSecret, "https://cdn.example.com/f/a.mp4?…"},
+		{"https://cdn.example.com/f/a.mp4", "https://cdn.example.com/f/a.mp4"},
+		{"https://user:" + artifactSecret + "@cdn.example.com/a.mp4#" + artifactSecret, "https://cdn.example.com/a.mp4"},
+		{"https://cdn.example.com/a.mp4?", "https://cdn.example.com/a.mp4?…"},
+		{"http://[::1", "(an unparseable URL)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := redactURL(tt.in); got != tt.want {
+				t.Errorf("redactURL(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckDownloadURL(t *testing.T) {
+	tests := []struct {
+		url string
+		ok  bool
+	}{
+		{"https://cdn.example.com/a.mp4?_jwt=x", true},
+		{"http://127.0.0.1:8787/files/a.mp4?_jwt=x", true},
+		{"http://localhost/a.mp4", true},
+		{"http://[::1]:80/a.mp4", true},
+		{"http://cdn.example.com/a.mp4?_jwt=" + artifactSecret, false},
+		{"ftp://127.0.0.1/a.mp4", false},
+		{"file:///etc/passwd", false},
+		{"/relative/a.mp4", false},
+		{"https://", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			err := checkDownloadURL(tt.url)
+			if (err == nil) != tt.ok {
+				t.Fatalf("checkDownloadURL(%q) = %v, want ok=%v", tt.url, err, tt.ok)
+			}
+			if err != nil && strings.Contains(err.Error(), artifactSecret) {
+				t.Errorf("error quotes the signature: %v", err)
+			}
+		})
+	}
+}
+
+func TestArtifactTarget(t *testing.T) {
+	base := t.TempDir()
+	realDir := filepath.Join(base, "real")
+	if err := os.Mkdir(realDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	resolvedBase, err := filepath.EvalSymlinks(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(base, "link")
+	canLink := runtime.GOOS != "windows" && os.Symlink(realDir, link) == nil
+	aFile := filepath.Join(base, "file")
+	if err := os.WriteFile(aFile, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, dir, file string
+		create          bool
+		wantDir         string // "" = error expected
+		wantNotExist    bool
+		needsSymlink    bool
+	}{
+		{name: "existing directory", dir: realDir, file: "a.mp4", wantDir: filepath.Join(resolvedBase, "real")},
+		{name: "created with parents", dir: filepath.Join(base, "new", "nested"), file: "a.mp4", create: true, wantDir: filepath.Join(resolvedBase, "new", "nested")},
+		{name: "uncleaned directory", dir: base + "/real/../real/", file: "a.mp4", wantDir: filepath.Join(resolvedBase, "real")},
+		{name: "symlinked directory resolves", dir: link, file: "a.mp4", wantDir: filepath.Join(resolvedBase, "real"), needsSymlink: true},
+		{name: "missing without create", dir: filepath.Join(base, "absent"), file: "a.mp4", wantNotExist: true},
+		{name: "directory is a file", dir: aFile, file: "a.mp4"},
+		{name: "escaping name", dir: realDir, file: "../a.mp4"},
+		{name: "dot-dot name", dir: realDir, file: ".."},
+		{name: "absolute name", dir: realDir, file: "/etc/passwd"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.needsSymlink && !canLink {
+				t.Log("symlinks are not available here; checking the plain directory instead")
+				tt.dir = realDir
+			}
+			gotDir, target, err := artifactTarget(tt.dir, tt.file, tt.create)
+			if tt.wantDir == "" {
+				if err == nil {
+					t.Fatalf("artifactTarget(%q, %q) = %q, want an error", tt.dir, tt.file, target)
+				}
+				if tt.wantNotExist != errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("error %v: ErrNotExist = %v, want %v", err, errors.Is(err, fs.ErrNotExist), tt.wantNotExist)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("artifactTarget: %v", err)
+			}
+			if gotDir != tt.wantDir || target != filepath.Join(tt.wantDir, tt.file) {
+				t.Errorf("artifactTarget = %q, %q; want %q, %q", gotDir, target, tt.wantDir, filepath.Join(tt.wantDir, tt.file))
+			}
+		})
+	}
+}
+
+// fileServer answers each request with the handler for its 1-based index
+// (the last one repeats) and counts requests.
+type fileServer struct {
+	*httptest.Server
+	n atomic.Int64
+}
+
+func newFileServer(t *testing.T, answers ...http.HandlerFunc) *fileServer {
+	t.Helper()
+	fsrv := &fileServer{}
+	fsrv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := int(fsrv.n.Add(1)) - 1
+		answers[min(i, len(answers)-1)](w, r)
+	}))
+	t.Cleanup(fsrv.Close)
+	return fsrv
+}
+
+func serveBytes(body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "video/mp4")
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		_, _ = w.Write(body)
+	}
+}
+
+func serveStatus(code int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "nope", code)
+	}
+}
+
+func TestDownloadArtifact(t *testing.T) {
+	payload := []byte(strings.Repeat("runway artifact bytes ", 4096)) // ~90 KB
+	sum := sha256Hex(payload)
+	tests := []struct {
+		name      string
+		answers   []http.HandlerFunc
+		expected  string
+		maxBytes  int64
+		existing  string // content of a file already at the target
+		symlinked bool   // the target is a symlink
+		timeout   time.Duration
+		wantErr   string // regexp; "" = success
+		wantReqs  int64
+	}{
+		{name: "200", answers: []http.HandlerFunc{serveBytes(payload)}, wantReqs: 1},
+		{name: "expected sha256 in upper case", answers: []http.HandlerFunc{serveBytes(payload)}, expected: strings.ToUpper(sum), wantReqs: 1},
+		{name: "overwrites an earlier file", answers: []http.HandlerFunc{serveBytes(payload)}, existing: "old", wantReqs: 1},
+		{
+			name: "expected sha256 mismatch keeps the earlier file", answers: []http.HandlerFunc{serveBytes(payload)},
+			expected: strings.Repeat("0", 64), existing: "old", wantReqs: 1,
+			wantErr: `sha256 is ` + sum + `, but expected_sha256 is 0{64}; nothing was written`,
+		},
+		{name: "403 explains expiry and is not retried", answers: []http.HandlerFunc{serveStatus(403)}, wantReqs: 1, wantErr: `HTTP 403 Forbidden: the signed URL has probably expired`},
+		{name: "404", answers: []http.HandlerFunc{serveStatus(404)}, wantReqs: 1, wantErr: `HTTP 404 Not Found: the file no longer exists`},
+		{name: "206 is not a whole file", answers: []http.HandlerFunc{func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusPartialContent)
+			_, _ = w.Write(payload[:10])
+		}}, wantReqs: 1, wantErr: `HTTP 206`},
+		{name: "503 then 200 is retried", answers: []http.HandlerFunc{serveStatus(503), serveBytes(payload)}, wantReqs: 2},
+		{name: "5xx three times", answers: []http.HandlerFunc{serveStatus(502)}, wantReqs: 3, wantErr: `HTTP 502`},
+		{name: "declared size above max_bytes", answers: []http.HandlerFunc{serveBytes(payload)}, maxBytes: 1000, wantReqs: 1, wantErr: `is \d+ bytes, more than max_bytes \(1000\)`},
+		{name: "streamed size above max_bytes", answers: []http.HandlerFunc{func(w http.ResponseWriter, _ *http.Request) {
+			for i := 0; i < 10; i++ { // no Content-Length: chunked
+				_, _ = w.Write(payload[:500])
+				w.(http.Flusher).Flush()
+			}
+		}}, maxBytes: 1000, wantReqs: 1, wantErr: `larger than max_bytes \(1000\)`},
+		{name: "truncated body is retried", answers: []http.HandlerFunc{func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Length", fmt.Sprint(len(payload)))
+			_, _ = w.Write(payload[:100])
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler) // close the connection mid-body
+		}}, wantReqs: 3, wantErr: `unexpected EOF|received 100 of`},
+		{name: "stalled connection is retried", answers: []http.HandlerFunc{func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(200)
+			_, _ = w.Write(payload[:10])
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		}}, wantReqs: 3, wantErr: `no data received for 150ms`},
+		{name: "overall deadline", answers: []http.HandlerFunc{func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(200)
+			for i := 0; ; i++ {
+				select {
+				case <-r.Context().Done():
+					return
+				case <-time.After(20 * time.Millisecond):
+					_, _ = w.Write([]byte("x"))
+					w.(http.Flusher).Flush()
+				}
+			}
+		}}, timeout: 300 * time.Millisecond, wantReqs: 1, wantErr: `did not finish within 300ms: raise timeouts.create`},
+		{name: "symlinked target is refused", answers: []http.HandlerFunc{serveBytes(payload)}, symlinked: true, wantReqs: 0, wantErr: `not a regular file`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.symlinked && runtime.GOOS == "windows" {
+				t.Log("symlinks need privileges on Windows; checking a directory in the way instead")
+			}
+			srv := newFileServer(t, tt.answers...)
+			dir := t.TempDir()
+			target := filepath.Join(dir, "clip.mp4")
+			elsewhere := filepath.Join(t.TempDir(), "victim")
+			if err := os.WriteFile(elsewhere, []byte("do not touch"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if tt.existing != "" {
+				if err := os.WriteFile(target, []byte(tt.existing), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.symlinked {
+				if runtime.GOOS == "windows" {
+					if err := os.Mkdir(target, 0o755); err != nil {
+						t.Fatal(err)
+					}
+				} else if err := os.Symlink(elsewhere, target); err != nil {
+					t.Fatal(err)
+				}
+			}
+			maxBytes := tt.maxBytes
+			if maxBytes == 0 {
+				maxBytes = defaultArtifactMaxBytes
+			}
+			timeout := tt.timeout
+			if timeout == 0 {
+				timeout = 20 * time.Second
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			got, err := downloadArtifact(ctx, artifactHTTPClient(), artifactDownload{
+				URL:            srv.URL + "/files/clip.mp4?_jwt=" + artifactSecret,
+				Dir:            dir,
+				Target:         target,
+				ExpectedSHA256: tt.expected,
+				MaxBytes:       maxBytes,
+				UserAgent:      "terraform-provider-runway/test",
+				StallTimeout:   150 * time.Millisecond,
+				Timeout:        timeout,
+				Backoff:        time.Millisecond,
+			})
+			if n := srv.n.Load(); n != tt.wantReqs {
+				t.Errorf("%d requests, want %d", n, tt.wantReqs)
+			}
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				if strings.HasSuffix(e.Name(), ".part") {
+					t.Errorf("temporary file %s left behind", e.Name())
+				}
+			}
+			if b, _ := os.ReadFile(elsewhere); string(b) != "do not touch" {
+				t.Errorf("the file behind the symlink was changed: %q", b)
+			}
+			if tt.wantErr != "" {
+				if err == nil || !regexp.MustCompile(tt.wantErr).MatchString(err.Error()) {
+					t.Fatalf("err = %v, want %s", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), artifactSecret) {
+					t.Errorf("the error quotes the URL's signature: %v", err)
+				}
+				if !tt.symlinked {
+					b, rerr := os.ReadFile(target)
+					switch {
+					case tt.existing == "" && !errors.Is(rerr, fs.ErrNotExist):
+						t.Errorf("a failed download left %s (%v)", target, rerr)
+					case tt.existing != "" && string(b) != tt.existing:
+						t.Errorf("a failed download changed the earlier file: %q", b)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("downloadArtifact: %v", err)
+			}
+			if got.SHA256 != sum || got.Size != int64(len(payload)) {
+				t.Errorf("got %+v, want sha256 %s size %d", got, sum, len(payload))
+			}
+			b, err := os.ReadFile(target)
+			if err != nil || sha256Hex(b) != sum {
+				t.Fatalf("file on disk: %v, sha256 %s", err, sha256Hex(b))
+			}
+			if fi, _ := os.Stat(target); runtime.GOOS != "windows" && fi.Mode().Perm() != artifactFileMode {
+				t.Errorf("mode %v, want %v", fi.Mode().Perm(), os.FileMode(artifactFileMode))
+			}
+		})
+	}
+}
+
+func TestHashRegularFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a")
+	if err := os.WriteFile(file, []byte("abc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link")
+	hasLink := runtime.GOOS != "windows" && os.Symlink(file, link) == nil
+	tests := []struct {
+		name, path string
+		want       string
+		wantErr    error
+		skipNoLink bool
+	}{
+		{name: "file", path: file, want: sha256Hex([]byte("abc"))},
+		{name: "missing", path: filepath.Join(dir, "missing"), wantErr: fs.ErrNotExist},
+		{name: "directory", path: dir, wantErr: errNotRegularFile},
+		{name: "symlink", path: link, wantErr: errNotRegularFile, skipNoLink: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.skipNoLink && !hasLink {
+				t.Log("symlinks are not available here; the directory case covers non-regular files")
+				return
+			}
+			sum, size, err := hashRegularFile(tt.path)
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || sum != tt.want || size != 3 {
+				t.Errorf("hashRegularFile = %s, %d, %v", sum, size, err)
+			}
+		})
+	}
+}
+
+// startSimCountingDownloads serves a simulator like newTestSim and counts
+// the downloads of asset and artifact files (previews excluded).
+func startSimCountingDownloads(t *testing.T) (*testSim, *atomic.Int64) {
+	t.Helper()
+	sim := simulator.New(simulator.Options{Token: simulatorToken, TaskDuration: 400 * time.Millisecond, SeedDemoAssets: true})
+	var downloads atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, simulator.FilesPrefix) && !strings.Contains(r.URL.Path, "-preview-") {
+			downloads.Add(1)
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return &testSim{Simulator: sim, endpoint: srv.URL + "/v1/runwayml"}, &downloads
+}
+
+// servedBytes fetches what the simulator serves at a file URL, in process,
+// so that the test's own fetch is not counted as a download.
+func servedBytes(sim *simulator.Simulator, rawURL string) ([]byte, error) {
+	rec := httptest.NewRecorder()
+	sim.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, rawURL, nil))
+	if rec.Code != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %d %s", redactURL(rawURL), rec.Code, rec.Body.String())
+	}
+	return rec.Body.Bytes(), nil
+}
+
+// artifactFileOnDisk checks a runway_artifact_file against the disk and,
+// when sim is set, against the bytes the simulator serves at its URL.
+type artifactFileOnDisk struct {
+	addr string
+	sim  *simulator.Simulator
+}
+
+func (c artifactFileOnDisk) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil || req.State.Values == nil {
+		resp.Error = fmt.Errorf("%s: no state", c.addr)
+		return
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Address != c.addr {
+			continue
+		}
+		v := r.AttributeValues
+		p, _ := v["path"].(string)
+		want, _ := v["sha256"].(string)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			resp.Error = fmt.Errorf("%s: reading %s: %v", c.addr, p, err)
+			return
+		}
+		if got := sha256Hex(b); got != want || fmt.Sprint(v["size"]) != fmt.Sprint(len(b)) {
+			resp.Error = fmt.Errorf("%s: the file has sha256 %s and %d bytes, the state says %s and %v", c.addr, got, len(b), want, v["size"])
+			return
+		}
+		if c.sim != nil {
+			u, _ := v["url"].(string)
+			served, err := servedBytes(c.sim, u)
+			if err != nil {
+				resp.Error = err
+				return
+			}
+			if sha256Hex(served) != want {
+				resp.Error = fmt.Errorf("%s: the simulator serves sha256 %s, the state says %s", c.addr, sha256Hex(served), want)
+			}
+		}
+		entries, _ := os.ReadDir(filepath.Dir(p))
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".part") {
+				resp.Error = fmt.Errorf("temporary file %s left next to %s", e.Name(), p)
+			}
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s not in state", c.addr)
+}
+
+// expectDownloads asserts how many file downloads the simulator served.
+func expectDownloads(n *atomic.Int64, want int64) simCheck {
+	return func() error {
+		if got := n.Load(); got != want {
+			return fmt.Errorf("the simulator served %d file downloads, want %d", got, want)
+		}
+		return nil
+	}
+}
+
+// The life cycle of a kept artifact: downloaded once from a generation's
+// video_url; plans stay empty while the gateway re-signs URLs; a re-signed
+// URL is recorded without downloading; a file deleted or changed on disk is
+// downloaded again; destroy removes the file and keeps the directory.
+func TestAccArtifactFile_generationOutputLifeCycle(t *testing.T) {
+	sim, downloads := startSimCountingDownloads(t)
+	dir := filepath.Join(t.TempDir(), "out") // created by the resource
+	addr := "runway_artifact_file.clip"
+	var keptPath string
+	config := func(urlExpr string) string {
+		return sim.providerBlock() + fmt.Sprintf(`
+resource "runway_gen2_extension" "clip" {
+  asset_id = %q
+  motion   = 4
+}
+
+resource "runway_artifact_file" "clip" {
+  url       = %s
+  directory = %q
+}
+`, sim.demoVideo(), urlExpr, dir)
+	}
+	plain := config("runway_gen2_extension.clip.video_url")
+	resigned := config(`"${runway_gen2_extension.clip.video_url}&resigned=1"`)
+	pathPattern := regexp.MustCompile(`^` + regexp.QuoteMeta(dir+string(filepath.Separator)) + `[0-9a-f-]{36}\.mp4$`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: plain,
+				ConfigStateChecks: []statecheck.StateCheck{
+					artifactFileOnDisk{addr: addr, sim: sim.Simulator},
+					stringMatches(addr, "path", pathPattern),
+					stringMatches(addr, "filename", regexp.MustCompile(`^[0-9a-f-]{36}\.mp4$`)),
+					statecheck.CompareValuePairs(addr, tfjsonpath.New("id"), addr, tfjsonpath.New("path"), compare.ValuesSame()),
+					statecheck.CompareValuePairs(addr, tfjsonpath.New("url"), "runway_gen2_extension.clip", tfjsonpath.New("video_url"), compare.ValuesSame()),
+					stringMatches(addr, "sha256", sha256Pattern),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("max_bytes"), knownvalue.Int64Exact(defaultArtifactMaxBytes)),
+					expectDownloads(downloads, 1),
+					sim.expectCreates(1),
+					captureAttribute{addr: addr, attr: "path", into: &keptPath},
+				},
+			},
+			{
+				// The plan's refresh re-reads the task, whose URLs the
+				// gateway signs anew; nothing changes, nothing is downloaded.
+				Config:            plain,
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{expectDownloads(downloads, 1)},
+			},
+			{
+				// A new signature of the same file: recorded in place.
+				Config: resigned,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("sha256"), knownvalue.StringRegexp(sha256Pattern)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stringMatches(addr, "url", regexp.MustCompile(`&resigned=1$`)),
+					artifactFileOnDisk{addr: addr, sim: sim.Simulator},
+					expectDownloads(downloads, 1),
+				},
+			},
+			{
+				// Deleted behind Terraform's back: refresh drops it from the
+				// state, the plan creates it again.
+				PreConfig: func() { removeOrFail(t, keptPath) },
+				Config:    resigned,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					artifactFileOnDisk{addr: addr, sim: sim.Simulator},
+					expectDownloads(downloads, 2),
+					sim.expectCreates(1),
+				},
+			},
+			{
+				// Changed on disk: downloaded again over it.
+				PreConfig: func() {
+					if err := os.WriteFile(keptPath, []byte("tampered"), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: resigned,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					artifactFileOnDisk{addr: addr, sim: sim.Simulator},
+					expectDownloads(downloads, 3),
+					sim.expectCreates(1),
+				},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := os.Lstat(keptPath); !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("destroy left %s (%v)", keptPath, err)
+			}
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				return fmt.Errorf("destroy removed the directory %s: %v", dir, err)
+			}
+			return nil
+		},
+	})
+}
+
+// captureAttribute stores a string attribute of a resource for later steps.
+type captureAttribute struct {
+	addr, attr string
+	into       *string
+}
+
+func (c captureAttribute) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State != nil && req.State.Values != nil {
+		for _, r := range req.State.Values.RootModule.Resources {
+			if r.Address == c.addr {
+				if v, ok := r.AttributeValues[c.attr].(string); ok && v != "" {
+					*c.into = v
+					return
+				}
+			}
+		}
+	}
+	resp.Error = fmt.Errorf("%s.%s not in state", c.addr, c.attr)
+}
+
+func removeOrFail(t *testing.T, p string) {
+	t.Helper()
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Path escapes and malformed inputs fail at plan time, before anything is
+// downloaded or created on disk.
+func TestAccArtifactFile_planTimeValidation(t *testing.T) {
+	srv := newFileServer(t, serveBytes([]byte("never fetched")))
+	fileURL := srv.URL + "/files/clip.mp4?_jwt=" + artifactSecret
+	tests := []struct {
+		name, attrs, want string // name documents the case
+	}{
+		{"parent directory", `filename = "../x"`, `Invalid file name.*plain file name`},
+		{"dot-dot", `filename = ".."`, `Invalid file name.*not \. or \.\.`},
+		{"absolute path", `filename = "/etc/passwd"`, `Invalid file name.*plain file name`},
+		{"backslash", `filename = "a\\b"`, `Invalid file name.*plain file name`},
+		{"empty", `filename = ""`, `Invalid file name.*must not be empty`},
+		{"no name in the URL", `url = "` + srv.URL + `/?_jwt=` + artifactSecret + `"`, `Cannot name the downloaded file.*no usable file name.*set .filename.`},
+		{"plain http elsewhere", `url = "http://cdn.example.com/clip.mp4?_jwt=` + artifactSecret + `"`, `Invalid URL.*plain http://`},
+		{"other scheme", `url = "file:///etc/passwd"`, `Invalid URL.*scheme "file"`},
+		{"short digest", `expected_sha256 = "abc123"`, `expected_sha256.*64 hexadecimal characters`},
+		{"max_bytes zero", `max_bytes = 0`, `max_bytes.*at least 1`},
+		{"empty directory", `directory = ""`, `directory.*at least 1`},
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	steps := make([]resource.TestStep, 0, len(tests))
+	for _, tt := range tests {
+		attrs := map[string]string{"url": fmt.Sprintf("url = %q", fileURL), "directory": fmt.Sprintf("directory = %q", dir)}
+		extra := tt.attrs
+		for k := range attrs {
+			if strings.HasPrefix(tt.attrs, k+" ") {
+				attrs[k], extra = tt.attrs, ""
+			}
+		}
+		steps = append(steps, resource.TestStep{
+			Config: fmt.Sprintf(`
+resource "runway_artifact_file" "t" {
+  %s
+  %s
+  %s
+}
+`, attrs["url"], attrs["directory"], extra),
+			PlanOnly:    true,
+			ExpectError: errorPattern(tt.want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviders, Steps: steps})
+	if n := srv.n.Load(); n != 0 {
+		t.Errorf("%d downloads during failed plans", n)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a plan created %s (%v)", dir, err)
+	}
+}
+
+// Any URL can be kept: a verified download with a chosen name, moved when
+// the directory changes, and a digest mismatch that leaves nothing behind.
+func TestAccArtifactFile_anyURLVerifiedAndMoved(t *testing.T) {
+	payload := []byte("a rendered clip, kept on disk\n")
+	sum := sha256Hex(payload)
+	srv := newFileServer(t, serveBytes(payload))
+	base := t.TempDir()
+	first, second := filepath.Join(base, "first"), filepath.Join(base, "second")
+	addr := "runway_artifact_file.kept"
+	config := func(dir, expected string) string {
+		return fmt.Sprintf(`
+resource "runway_artifact_file" "kept" {
+  url             = %q
+  directory       = %q
+  filename        = "clip.bin"
+  expected_sha256 = %q
+  max_bytes       = 1024
+}
+`, srv.URL+"/render/out.bin?token="+artifactSecret, dir, expected)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: config(first, strings.ToUpper(sum)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// Known before the download: the digest it must have and
+					// where it goes.
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("sha256"), knownvalue.StringExact(sum)),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("path"), knownvalue.StringExact(filepath.Join(first, "clip.bin"))),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					artifactFileOnDisk{addr: addr},
+					stringValue(addr, "sha256", sum),
+					stringValue(addr, "id", filepath.Join(first, "clip.bin")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("size"), knownvalue.Int64Exact(int64(len(payload)))),
+				},
+			},
+			{
+				Config: config(second, sum),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					artifactFileOnDisk{addr: addr},
+					stringValue(addr, "path", filepath.Join(second, "clip.bin")),
+					simCheck(func() error {
+						if _, err := os.Stat(filepath.Join(first, "clip.bin")); !errors.Is(err, fs.ErrNotExist) {
+							return fmt.Errorf("the file in the old directory was kept: %v", err)
+						}
+						return nil
+					}),
+				},
+			},
+		},
+	})
+	if n := srv.n.Load(); n != 2 {
+		t.Errorf("%d downloads, want 2 (one per directory)", n)
+	}
+}
+
+// Downloads that must not be kept fail the apply and leave nothing at the
+// target: a digest mismatch, an oversized file, an expired signature (the
+// message shows the URL without its query), a symlink in the way.
+func TestAccArtifactFile_refusals(t *testing.T) {
+	payload := []byte("0123456789abcdef")
+	srv := newFileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/expired/") {
+			serveStatus(http.StatusForbidden)(w, r)
+			return
+		}
+		serveBytes(payload)(w, r)
+	})
+	dir := filepath.Join(t.TempDir(), "out")
+	elsewhere := filepath.Join(t.TempDir(), "elsewhere")
+	tests := []struct {
+		name, prefix, attrs string
+		prepare             func()
+		want                string
+	}{
+		{
+			name: "expected sha256 mismatch", prefix: "ok",
+			attrs: `expected_sha256 = "` + strings.Repeat("ab", 32) + `"`,
+			want:  `sha256 is ` + sha256Hex(payload) + `, but expected_sha256 is (ab){32}; nothing was written`,
+		},
+		{
+			name: "larger than max_bytes", prefix: "ok", attrs: `max_bytes = 8`,
+			want: `the file is 16 bytes, more than max_bytes \(8\)`,
+		},
+		{
+			name: "expired signature", prefix: "expired",
+			want: `GET http://127\.0\.0\.1:\d+/expired/out\.bin\?…: HTTP 403 Forbidden: the signed URL has probably expired.*-refresh-only`,
+		},
+		{
+			name: "symlink in the way", prefix: "ok",
+			prepare: func() {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if runtime.GOOS == "windows" { // symlinks need privileges there
+					if err := os.Mkdir(filepath.Join(dir, "out.bin"), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				if err := os.Symlink(elsewhere, filepath.Join(dir, "out.bin")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: `refusing to write .*out\.bin: it exists and is not a regular file`,
+		},
+	}
+	steps := make([]resource.TestStep, 0, len(tests))
+	for _, tt := range tests {
+		steps = append(steps, resource.TestStep{
+			PreConfig: tt.prepare,
+			Config: fmt.Sprintf(`
+resource "runway_artifact_file" "t" {
+  url       = %q
+  directory = %q
+  %s
+}
+`, srv.URL+"/"+tt.prefix+"/out.bin?token="+artifactSecret, dir, tt.attrs),
+			ExpectError: errorPattern(tt.want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviders, Steps: steps})
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != "out.bin" { // the symlink of the last case
+			t.Errorf("a refused download left %s in the directory", e.Name())
+		}
+	}
+	if _, err := os.Lstat(elsewhere); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the download wrote through the symlink to %s (%v)", elsewhere, err)
+	}
+}
