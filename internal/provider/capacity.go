@@ -21,6 +21,8 @@ type capacityGate struct {
 	mu      sync.Mutex
 	full    bool
 	waiters []chan struct{}
+	// handedOut counts the slots release has handed to queued creates.
+	handedOut int
 	// fallback bounds the wait of a create queued behind a full account
 	// when no slot is announced; the transport passes its own (jittered)
 	// wait to busyWait.
@@ -75,6 +77,7 @@ func (g *capacityGate) release() {
 	}
 	ch := g.waiters[0]
 	g.waiters = g.waiters[1:]
+	g.handedOut++
 	close(ch)
 }
 
@@ -82,25 +85,48 @@ func (g *capacityGate) wait(ctx context.Context, d time.Duration) error {
 	ch := make(chan struct{})
 	g.mu.Lock()
 	g.waiters = append(g.waiters, ch)
+	handed := g.handedOut
 	g.mu.Unlock()
 
 	timer := time.NewTimer(d)
 	defer timer.Stop()
-	select {
-	case <-ch:
-		return nil
-	case <-timer.C:
-	case <-ctx.Done():
+	for {
+		select {
+		case <-ch:
+			return nil
+		case <-ctx.Done():
+			g.remove(ch)
+			return ctx.Err()
+		case <-timer.C:
+		}
+		// The timer is for slots freed outside this process. Only the
+		// longest-waiting create probes the account, and only when no slot
+		// was handed out since its timer was set: a queue of any length
+		// then costs at most one 429 per interval, not one per create.
+		g.mu.Lock()
+		probe := len(g.waiters) > 0 && g.waiters[0] == ch && g.handedOut == handed
+		handed = g.handedOut
+		if probe {
+			g.waiters = g.waiters[1:]
+		}
+		g.mu.Unlock()
+		if probe {
+			return nil
+		}
+		timer.Reset(d)
 	}
+}
+
+// remove takes a waiter that gave up out of the queue.
+func (g *capacityGate) remove(ch chan struct{}) {
 	g.mu.Lock()
+	defer g.mu.Unlock()
 	for i, w := range g.waiters {
 		if w == ch {
 			g.waiters = append(g.waiters[:i], g.waiters[i+1:]...)
-			break
+			return
 		}
 	}
-	g.mu.Unlock()
-	return ctx.Err()
 }
 
 // queued reports how many creates wait for a slot (tests, logs).

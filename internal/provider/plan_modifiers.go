@@ -148,31 +148,69 @@ func (m useStateUnlessWaiting) keepStateValue(ctx context.Context, state tfsdk.S
 	return !waiting || m.finished(status.ValueString())
 }
 
+// waitsForUnfinished reports whether the apply of this plan waits for the
+// task in state: it has not finished and wait_for_completion is true. The
+// task's outputs are then unknown even when nothing in the configuration
+// changed (after `terraform untaint`, or an update that timed out), which
+// makes the plan an in-place update that waits for the same task.
+func (m useStateUnlessWaiting) waitsForUnfinished(ctx context.Context, state tfsdk.State, plan tfsdk.Plan) bool {
+	if m.keepAlways || state.Raw.IsNull() || plan.Raw.IsNull() {
+		return false
+	}
+	var status types.String
+	var wait types.Bool
+	if state.GetAttribute(ctx, path.Root("status"), &status).HasError() ||
+		plan.GetAttribute(ctx, path.Root("wait_for_completion"), &wait).HasError() {
+		return false
+	}
+	return wait.ValueBool() && !m.finished(status.ValueString())
+}
+
 func (m useStateUnlessWaiting) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if m.waitsForUnfinished(ctx, req.State, req.Plan) {
+		resp.PlanValue = types.StringUnknown()
+		return
+	}
 	if m.keepStateValue(ctx, req.State, req.Plan, req.PlanValue.IsUnknown()) {
 		resp.PlanValue = req.StateValue
 	}
 }
 
 func (m useStateUnlessWaiting) PlanModifyFloat64(ctx context.Context, req planmodifier.Float64Request, resp *planmodifier.Float64Response) {
+	if m.waitsForUnfinished(ctx, req.State, req.Plan) {
+		resp.PlanValue = types.Float64Unknown()
+		return
+	}
 	if m.keepStateValue(ctx, req.State, req.Plan, req.PlanValue.IsUnknown()) {
 		resp.PlanValue = req.StateValue
 	}
 }
 
 func (m useStateUnlessWaiting) PlanModifyList(ctx context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
+	if m.waitsForUnfinished(ctx, req.State, req.Plan) {
+		resp.PlanValue = types.ListUnknown(req.PlanValue.ElementType(ctx))
+		return
+	}
 	if m.keepStateValue(ctx, req.State, req.Plan, req.PlanValue.IsUnknown()) {
 		resp.PlanValue = req.StateValue
 	}
 }
 
 func (m useStateUnlessWaiting) PlanModifyBool(ctx context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
+	if m.waitsForUnfinished(ctx, req.State, req.Plan) {
+		resp.PlanValue = types.BoolUnknown()
+		return
+	}
 	if m.keepStateValue(ctx, req.State, req.Plan, req.PlanValue.IsUnknown()) {
 		resp.PlanValue = req.StateValue
 	}
 }
 
 func (m useStateUnlessWaiting) PlanModifyInt64(ctx context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
+	if m.waitsForUnfinished(ctx, req.State, req.Plan) {
+		resp.PlanValue = types.Int64Unknown()
+		return
+	}
 	if m.keepStateValue(ctx, req.State, req.Plan, req.PlanValue.IsUnknown()) {
 		resp.PlanValue = req.StateValue
 	}

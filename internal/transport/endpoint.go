@@ -39,16 +39,16 @@ func ValidateEndpoint(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("the endpoint %q is not a valid URL: %v", s, unwrapURLParse(err))
+		return nil, fmt.Errorf("the endpoint %q is not a valid URL: %v", redactRaw(s), unwrapURLParse(err))
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("the endpoint %q must not contain a user name or password: put the credential in the provider's token setting instead", redactUser(u))
 	}
 	if u.Scheme == "" || u.Opaque != "" || u.Host == "" {
-		return nil, fmt.Errorf("the endpoint %q must be an absolute URL such as https://api.example.com/path", s)
+		return nil, fmt.Errorf("the endpoint %q must be an absolute URL such as https://api.example.com/path", redactRaw(s))
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return nil, fmt.Errorf("the endpoint %q must not have a query string or fragment", s)
+		return nil, fmt.Errorf("the endpoint %q must not have a query string or fragment", redactRaw(s))
 	}
 	switch u.Scheme {
 	case "https":
@@ -73,8 +73,40 @@ func unwrapURLParse(err error) error {
 	return err
 }
 
+// redactRaw hides, in an endpoint quoted by an error, what may be a
+// credential: the user name and password before the last '@' of the
+// authority, and the query (some APIs take keys there). It works on the raw
+// text because it also serves endpoints that do not parse.
+func redactRaw(s string) string {
+	start := 0 // the authority, or what a user may have meant as one
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
+	} else if strings.HasPrefix(s, "//") {
+		start = 2
+	}
+	rest := s[start:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		s = s[:start] + "REDACTED" + rest[at:]
+	}
+	if q := strings.IndexByte(s, '?'); q >= 0 {
+		frag := ""
+		if h := strings.IndexByte(s[q:], '#'); h >= 0 {
+			frag = s[q+h:]
+		}
+		s = s[:q+1] + "REDACTED" + frag
+	}
+	return s
+}
+
 func redactUser(u *url.URL) string {
 	c := *u
 	c.User = url.User("REDACTED")
+	if c.RawQuery != "" {
+		c.RawQuery = "REDACTED"
+	}
 	return c.String()
 }
