@@ -42,7 +42,7 @@ const (
 	PathGenerate     = "/api/v1/runway/generate"
 	PathExtend       = "/api/v1/runway/extend"
 	PathRecordDetail = "/api/v1/runway/record-detail"
-	PathCredit       = "/api/v1/chat/credit"
+	PathCredit       = "/api/v1/chat/credit" //nolint:gosec // G101: a URL path, not a credential
 )
 
 // maxBodyBytes caps answers: the gateway's JSON is a few hundred bytes, so
@@ -305,7 +305,7 @@ func (c *Client) read(ctx context.Context, path string, q url.Values) ([]byte, j
 		if !c.fitsDeadline(ctx, wait) {
 			return nil, nil, err
 		}
-		c.logf(ctx, transport.LevelWarn, "apikley: retrying read after gateway code", map[string]any{
+		c.warn(ctx, "apikley: retrying read after gateway code", map[string]any{
 			"path": path, "code": ae.Code, "attempt": n + 1, "delay_ms": wait.Milliseconds(),
 		})
 		if werr := c.sleep(ctx, wait); werr != nil {
@@ -360,7 +360,7 @@ func (c *Client) create(ctx context.Context, path string, body any) (string, err
 			if !c.fitsDeadline(ctx, wait) {
 				return "", err
 			}
-			c.logf(ctx, transport.LevelWarn, "apikley: gateway busy, nothing was created; resubmitting", map[string]any{
+			c.warn(ctx, "apikley: gateway busy, nothing was created; resubmitting", map[string]any{
 				"path": path, "code": ae.Code, "attempt": attempt, "delay_ms": wait.Milliseconds(),
 			})
 			if werr := c.busyWait(ctx, wait); werr != nil {
@@ -397,8 +397,10 @@ func ctxErrOr(ctx context.Context, err error) error {
 	return err
 }
 
-func (c *Client) logf(ctx context.Context, level, msg string, fields map[string]any) {
+// warn logs at warn level: the client's own log lines are all about retries
+// and oddities an operator may want to see; the transport logs the rest.
+func (c *Client) warn(ctx context.Context, msg string, fields map[string]any) {
 	if c.log != nil {
-		c.log.Log(ctx, level, msg, fields)
+		c.log.Log(ctx, transport.LevelWarn, msg, fields)
 	}
 }

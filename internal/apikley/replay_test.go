@@ -131,11 +131,12 @@ func TestReadRetriesAreBounded(t *testing.T) {
 	srv := newScripted(t, reply{200, env(500, "boom", nil)})
 	h := newHarness(t, srv.URL, func(c *Config) { c.Retry.MaxRetries = 2 })
 	_, err := h.c.GetTask(context.Background(), "t")
-	if ae, ok := asAPIError(err); !ok || ae.Code != 500 || srv.count() != 3 {
+	ae, ok := asAPIError(err)
+	if !ok || ae.Code != 500 || srv.count() != 3 {
 		t.Fatalf("err %v after %d requests", err, srv.count())
 	}
-	if !strings.Contains(err.(*APIError).Hint(), "server error") {
-		t.Errorf("hint %q", err.(*APIError).Hint())
+	if !strings.Contains(ae.Hint(), "server error") {
+		t.Errorf("hint %q", ae.Hint())
 	}
 }
 
@@ -146,11 +147,12 @@ func TestReadRetryRespectsDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_, err := h.c.GetTask(ctx, "t")
-	if !IsMaintenance(err) || srv.count() != 1 || len(h.sleep.Waits()) != 0 {
+	ae, ok := asAPIError(err)
+	if !ok || !IsMaintenance(err) || srv.count() != 1 || len(h.sleep.Waits()) != 0 {
 		t.Fatalf("err %v requests %d waits %v", err, srv.count(), h.sleep.Waits())
 	}
-	if !strings.Contains(err.(*APIError).Hint(), "maintenance") {
-		t.Errorf("hint %q", err.(*APIError).Hint())
+	if !strings.Contains(ae.Hint(), "maintenance") {
+		t.Errorf("hint %q", ae.Hint())
 	}
 }
 

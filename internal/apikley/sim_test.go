@@ -117,7 +117,7 @@ func TestSimGenerateExtendChain(t *testing.T) {
 	}
 	// 8 credits left: the next extension is refused with 402.
 	_, err = s.c.Extend(ctx, &ExtendRequest{TaskID: parent, Prompt: "more", Quality: Quality720p})
-	if !IsInsufficientCredits(err) || !strings.Contains(err.(*APIError).Hint(), "credits") {
+	if ae, ok := asAPIError(err); !ok || !IsInsufficientCredits(err) || !strings.Contains(ae.Hint(), "credits") {
 		t.Errorf("402: %v", err)
 	}
 }

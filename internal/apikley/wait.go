@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
 // Defaults of WaitOptions.
@@ -94,7 +92,7 @@ func (c *Client) WaitForTask(ctx context.Context, taskID string, opts WaitOption
 			}
 			if !IsKnownState(d.State) && !warnedUnknown[d.State] {
 				warnedUnknown[d.State] = true
-				c.logf(ctx, transport.LevelWarn, "apikley: unknown task state, treating it as unfinished", map[string]any{
+				c.warn(ctx, "apikley: unknown task state, treating it as unfinished", map[string]any{
 					"task_id": taskID, "state": d.State,
 				})
 			}
@@ -108,7 +106,7 @@ func (c *Client) WaitForTask(ctx context.Context, taskID string, opts WaitOption
 		case !transientWaitError(err, &decodeFailures):
 			return last, err
 		default:
-			c.logf(ctx, transport.LevelWarn, "apikley: polling failed, will retry", map[string]any{
+			c.warn(ctx, "apikley: polling failed, will retry", map[string]any{
 				"task_id": taskID, "error": err.Error(),
 			})
 		}

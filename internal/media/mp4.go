@@ -52,7 +52,7 @@ func MinimalMP4(width, height int, duration time.Duration) []byte {
 	tkhd := fullBox("tkhd", version, 0x000003, // enabled | in movie
 		times(version), u32(1), u32(0), ticksField(version, ticks),
 		make([]byte, 8), u16(0), u16(0), u16(0), u16(0), unityMatrix(),
-		u32(uint32(width)<<16), u32(uint32(height)<<16))
+		u32(uint32(width)<<16), u32(uint32(height)<<16)) //nolint:gosec // G115: clampDim keeps both in 0..65535
 	mdhd := fullBox("mdhd", version, 0,
 		times(version), u32(timescale), ticksField(version, ticks), u16(0x55c4), u16(0)) // language "und"
 	hdlr := fullBox("hdlr", 0, 0, u32(0), []byte("vide"), make([]byte, 12), []byte("VideoHandler\x00"))
@@ -111,7 +111,7 @@ func ticksField(version byte, ticks uint64) []byte {
 	if version == 1 {
 		return binary.BigEndian.AppendUint64(nil, ticks)
 	}
-	return u32(uint32(ticks))
+	return u32(uint32(ticks)) //nolint:gosec // G115: MinimalMP4 picks version 0 only when ticks fit 32 bits
 }
 
 func unityMatrix() []byte {
@@ -169,11 +169,11 @@ func (m *mp4Reader) next(off, end int64) (boxHeader, error) {
 			return boxHeader{}, err
 		}
 		large := binary.BigEndian.Uint64(hdr[8:16])
-		if large < 16 || large > uint64(end-off) {
+		if large < 16 || large > uint64(end-off) { //nolint:gosec // G115: end-off >= 16 was checked above
 			return boxHeader{}, fmt.Errorf("%w: bad size %d of %q box", ErrNotMP4, large, h.typ)
 		}
 		h.payload = off + 16
-		h.end = off + int64(large)
+		h.end = off + int64(large) //nolint:gosec // G115: large <= end-off, an int64
 	default:
 		if size < 8 || size > end-off {
 			return boxHeader{}, fmt.Errorf("%w: bad size %d of %q box", ErrNotMP4, size, h.typ)
@@ -191,7 +191,7 @@ func (m *mp4Reader) read(b []byte, off int64) error {
 	if err == nil || err == io.EOF {
 		err = io.ErrUnexpectedEOF
 	}
-	return fmt.Errorf("%w: reading at %d: %v", ErrNotMP4, off, err)
+	return fmt.Errorf("%w: reading at %d: %w", ErrNotMP4, off, err)
 }
 
 // payload reads up to maxHeaderRead bytes of a box's payload.
@@ -441,7 +441,7 @@ func ticksToDuration(ticks uint64, timescale uint32) (time.Duration, error) {
 		return 0, fmt.Errorf("%w: duration too large", ErrNotMP4)
 	}
 	// rem < 2^32, so rem*1e9 < 2^62: no overflow.
-	return time.Duration(secs)*time.Second + time.Duration(rem*uint64(time.Second)/ts), nil
+	return time.Duration(secs)*time.Second + time.Duration(rem*uint64(time.Second)/ts), nil //nolint:gosec // G115: secs is bounded above and rem/ts < 1, so both fit int64
 }
 
 func printable(s string) string {

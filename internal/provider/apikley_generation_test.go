@@ -213,9 +213,9 @@ func apikleyResourceSchema(t *testing.T, r resource.Resource) schema.Schema {
 
 // objectValue builds a value of a schema's type: every attribute null
 // except those given.
-func apikleyObjectValue(t *testing.T, s schema.Schema, vals map[string]tftypes.Value) tftypes.Value {
+func apikleyObjectValue(ctx context.Context, t *testing.T, s schema.Schema, vals map[string]tftypes.Value) tftypes.Value {
 	t.Helper()
-	typ := s.Type().TerraformType(context.Background()).(tftypes.Object)
+	typ := s.Type().TerraformType(ctx).(tftypes.Object)
 	all := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		all[name] = tftypes.NewValue(at, nil)
@@ -253,7 +253,7 @@ func TestApikleyVideoConfigValidators(t *testing.T) {
 	validators := []resource.ConfigValidator{qualityDurationValidator{}, aspectRatioRequiredValidator{}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			req := resource.ValidateConfigRequest{Config: tfsdk.Config{Schema: s, Raw: apikleyObjectValue(t, s, c.vals)}}
+			req := resource.ValidateConfigRequest{Config: tfsdk.Config{Schema: s, Raw: apikleyObjectValue(context.Background(), t, s, c.vals)}}
 			var resp resource.ValidateConfigResponse
 			for _, v := range validators {
 				v.ValidateResource(context.Background(), req, &resp)
@@ -299,9 +299,9 @@ func TestApikleyStateUnlessWaiting(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			state := tfsdk.State{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), nil)}
 			if !c.noState {
-				state.Raw = apikleyObjectValue(t, s, map[string]tftypes.Value{"status": akStr(c.status), "video_url": akStr("https://x/v.mp4")})
+				state.Raw = apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{"status": akStr(c.status), "video_url": akStr("https://x/v.mp4")})
 			}
-			plan := tfsdk.Plan{Schema: s, Raw: apikleyObjectValue(t, s, map[string]tftypes.Value{
+			plan := tfsdk.Plan{Schema: s, Raw: apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{
 				"wait_for_completion": tftypes.NewValue(tftypes.Bool, c.wait),
 			})}
 			planValue := types.StringValue("https://planned")

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -48,7 +49,7 @@ func (addr apikleyExpiryCheck) CheckState(_ context.Context, req statecheck.Chec
 		exp, eerr := time.Parse(time.RFC3339, fmt.Sprint(r.AttributeValues["expires_at"]))
 		switch {
 		case gerr != nil || eerr != nil:
-			resp.Error = fmt.Errorf("%s: generated_at/expires_at not RFC 3339: %v %v", addr, gerr, eerr)
+			resp.Error = fmt.Errorf("%s: generated_at/expires_at not RFC 3339: %w", addr, errors.Join(gerr, eerr))
 		case exp.Sub(gen) != apikley.Retention:
 			resp.Error = fmt.Errorf("%s: expires_at - generated_at = %s, want %s", addr, exp.Sub(gen), apikley.Retention)
 		case time.Since(gen).Abs() > 10*time.Minute:

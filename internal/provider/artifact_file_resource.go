@@ -411,7 +411,9 @@ func artifactTarget(dir, name string, create bool) (realDir, target string, err 
 	}
 	clean := filepath.Clean(dir)
 	if create {
-		if err := os.MkdirAll(clean, 0o755); err != nil {
+		// Like the files in it (artifactFileMode), the user's output
+		// directory is meant to be read by the rest of the pipeline.
+		if err := os.MkdirAll(clean, 0o755); err != nil { //nolint:gosec // G301: world-readable on purpose, see above
 			return "", "", fmt.Errorf("creating the directory: %w", err)
 		}
 	}
@@ -441,7 +443,7 @@ func checkPlainFileName(name string) error {
 	case name == "":
 		return errors.New("must not be empty")
 	case name == "." || name == "..":
-		return errors.New("must be a file name, not . or ..")
+		return errors.New("must be a file name, not . or ..") //nolint:staticcheck // ST1005: it ends with the name "..", not a full stop
 	case strings.ContainsAny(name, `/\`):
 		return errors.New("must be a plain file name, without / or \\ (put directories in `directory`)")
 	case filepath.IsAbs(name) || filepath.VolumeName(name) != "":
@@ -566,9 +568,9 @@ func downloadArtifact(ctx context.Context, client *http.Client, d artifactDownlo
 	}
 	if ctx.Err() != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return artifactFileInfo{}, fmt.Errorf("the download of %s did not finish within %s: raise timeouts.create (%v)", redactURL(d.URL), d.Timeout, last)
+			return artifactFileInfo{}, fmt.Errorf("the download of %s did not finish within %s: raise timeouts.create (%w)", redactURL(d.URL), d.Timeout, last)
 		}
-		return artifactFileInfo{}, fmt.Errorf("the download of %s was interrupted (%v)", redactURL(d.URL), last)
+		return artifactFileInfo{}, fmt.Errorf("the download of %s was interrupted (%w)", redactURL(d.URL), last)
 	}
 	return artifactFileInfo{}, last
 }
@@ -588,10 +590,10 @@ func downloadOnce(ctx context.Context, client *http.Client, d artifactDownload) 
 		if errors.As(err, &ue) {
 			err = ue.Err // its message repeats the whole URL, token included
 		}
-		if cause := context.Cause(ctx); cause == stalled {
+		if cause := context.Cause(ctx); errors.Is(cause, stalled) {
 			err = stalled
 		}
-		return &downloadError{msg: fmt.Sprintf("GET %s: %v", shown, err), retryable: ctx.Err() == nil || context.Cause(ctx) == stalled}
+		return &downloadError{msg: fmt.Sprintf("GET %s: %v", shown, err), retryable: ctx.Err() == nil || errors.Is(context.Cause(ctx), stalled)}
 	}
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.URL, nil)
@@ -605,7 +607,8 @@ func downloadOnce(ctx context.Context, client *http.Client, d artifactDownload) 
 	if err != nil {
 		return info, netErr(err)
 	}
-	defer resp.Body.Close()
+	// The body is only read from: closing it cannot lose data.
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 		return info, statusError(shown, resp)
@@ -669,11 +672,11 @@ func downloadOnce(ctx context.Context, client *http.Client, d artifactDownload) 
 func statusError(shown string, resp *http.Response) error {
 	msg := fmt.Sprintf("GET %s: HTTP %d %s", shown, resp.StatusCode, http.StatusText(resp.StatusCode))
 	code := resp.StatusCode
-	switch {
-	case code == http.StatusForbidden || code == http.StatusGone || code == http.StatusUnauthorized:
+	switch code {
+	case http.StatusForbidden, http.StatusGone, http.StatusUnauthorized:
 		msg += ": the signed URL has probably expired; refresh the resource that produced it " +
 			"(`terraform apply -refresh-only`) so that it hands out a freshly signed URL, then apply again"
-	case code == http.StatusNotFound:
+	case http.StatusNotFound:
 		msg += ": the file no longer exists at this address (it may have been deleted from the account)"
 	}
 	retryable := code == http.StatusRequestTimeout || code == http.StatusTooManyRequests ||
@@ -705,7 +708,7 @@ func (p *progressReader) Read(b []byte) (int, error) {
 // syncDir makes the rename durable where directories can be synced; it is
 // best effort because some platforms refuse to open or sync a directory.
 func syncDir(dir string) {
-	f, err := os.Open(dir)
+	f, err := os.Open(dir) //nolint:gosec // G304: the user-configured runway_artifact_file directory
 	if err != nil {
 		return
 	}
@@ -723,11 +726,12 @@ func hashRegularFile(p string) (string, int64, error) {
 	if !fi.Mode().IsRegular() {
 		return "", 0, fmt.Errorf("%s: %w", p, errNotRegularFile)
 	}
-	f, err := os.Open(p)
+	f, err := os.Open(p) //nolint:gosec // G304: the user-configured runway_artifact_file target, checked to be a regular file above
 	if err != nil {
 		return "", 0, err
 	}
-	defer f.Close()
+	// Only read from: a close error cannot change the digest already taken.
+	defer func() { _ = f.Close() }()
 	h := sha256.New()
 	n, err := io.Copy(h, f)
 	if err != nil {
@@ -749,12 +753,12 @@ func (v downloadURLValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (v downloadURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v downloadURLValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	if err := checkDownloadURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("Attribute %s %s: %v", req.Path, v.Description(context.Background()), err))
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("Attribute %s %s: %v", req.Path, v.Description(ctx), err))
 	}
 }
 
@@ -802,11 +806,11 @@ func (noNULValidator) Description(context.Context) string { return "must not con
 
 func (v noNULValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (v noNULValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v noNULValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	if strings.ContainsRune(req.ConfigValue.ValueString(), 0) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid path", fmt.Sprintf("Attribute %s %s.", req.Path, v.Description(context.Background())))
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid path", fmt.Sprintf("Attribute %s %s.", req.Path, v.Description(ctx)))
 	}
 }

@@ -482,7 +482,7 @@ func (c artifactFileOnDisk) CheckState(_ context.Context, req statecheck.CheckSt
 		want, _ := v["sha256"].(string)
 		b, err := os.ReadFile(p)
 		if err != nil {
-			resp.Error = fmt.Errorf("%s: reading %s: %v", c.addr, p, err)
+			resp.Error = fmt.Errorf("%s: reading %s: %w", c.addr, p, err)
 			return
 		}
 		if got := sha256Hex(b); got != want || fmt.Sprint(v["size"]) != fmt.Sprint(len(b)) {
@@ -618,11 +618,17 @@ resource "runway_artifact_file" "clip" {
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {
-			if _, err := os.Lstat(keptPath); !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("destroy left %s (%v)", keptPath, err)
+			switch _, err := os.Lstat(keptPath); {
+			case err == nil:
+				return fmt.Errorf("destroy left %s", keptPath)
+			case !errors.Is(err, fs.ErrNotExist):
+				return fmt.Errorf("checking that destroy removed %s: %w", keptPath, err)
 			}
-			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-				return fmt.Errorf("destroy removed the directory %s: %v", dir, err)
+			switch fi, err := os.Stat(dir); {
+			case err != nil:
+				return fmt.Errorf("destroy removed the directory %s: %w", dir, err)
+			case !fi.IsDir():
+				return fmt.Errorf("destroy left %s, but not as a directory (%s)", dir, fi.Mode().Type())
 			}
 			return nil
 		},
@@ -754,8 +760,11 @@ resource "runway_artifact_file" "kept" {
 					artifactFileOnDisk{addr: addr},
 					stringValue(addr, "path", filepath.Join(second, "clip.bin")),
 					simCheck(func() error {
-						if _, err := os.Stat(filepath.Join(first, "clip.bin")); !errors.Is(err, fs.ErrNotExist) {
-							return fmt.Errorf("the file in the old directory was kept: %v", err)
+						switch _, err := os.Stat(filepath.Join(first, "clip.bin")); {
+						case err == nil:
+							return errors.New("the file in the old directory was kept")
+						case !errors.Is(err, fs.ErrNotExist):
+							return fmt.Errorf("checking the old directory: %w", err)
 						}
 						return nil
 					}),

@@ -107,11 +107,11 @@ func (d *assetsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		}
 		nameRe = re
 	}
-	max := maxListedAssets
+	limit := maxListedAssets
 	if !m.MaxResults.IsNull() {
-		max = int(m.MaxResults.ValueInt64())
+		limit = int(m.MaxResults.ValueInt64())
 	}
-	listed, err := client.ListAllAssets(ctx, m.MediaType.ValueString(), max)
+	listed, err := client.ListAllAssets(ctx, m.MediaType.ValueString(), limit)
 	if err != nil {
 		resp.Diagnostics.Append(useapiErrorDiagnostic("Listing assets failed", err)...)
 		return

@@ -32,7 +32,7 @@ import (
 const (
 	envUseapiToken     = "USEAPI_TOKEN"
 	envUseapiEndpoint  = "USEAPI_ENDPOINT"
-	envApikleyAPIKey   = "APIKLEY_API_KEY"
+	envApikleyAPIKey   = "APIKLEY_API_KEY" //nolint:gosec // G101: the name of an environment variable, not a credential
 	envApikleyEndpoint = "APIKLEY_ENDPOINT"
 )
 

@@ -60,13 +60,13 @@ func (s *Simulator) routeAccounts(w http.ResponseWriter, r *http.Request, rel st
 	if !allowMethod(w, r, http.MethodGet) {
 		return
 	}
-	switch trimmed := strings.TrimSuffix(rel, "/"); {
-	case trimmed == "/accounts":
+	switch strings.TrimSuffix(rel, "/") {
+	case "/accounts":
 		s.mu.Lock()
 		a := s.accountLocked()
 		s.mu.Unlock()
 		writeJSON(w, http.StatusOK, map[string]accountJSON{a.Email: a})
-	case trimmed == "/features":
+	case "/features":
 		s.handleFeatures(w, r)
 	default:
 		email := pathID(r, "/accounts/", rel)

@@ -14,7 +14,7 @@ import (
 
 func TestCreateValidation(t *testing.T) {
 	long := strings.Repeat("x", 1025)
-	max := strings.Repeat("x", 1024)
+	atLimit := strings.Repeat("x", 1024)
 	gen2 := func(kv ...any) map[string]any {
 		m := map[string]any{"assetId": demoVideo5s, "exploreMode": true}
 		for i := 0; i < len(kv); i += 2 {
@@ -77,7 +77,7 @@ func TestCreateValidation(t *testing.T) {
 		{"gen2 maxJobs 10", PathGen2Extend, gen2("maxJobs", 10), 200, nil},
 		{"gen2 replyUrl too long", PathGen2Extend, gen2("replyUrl", long), 400, []string{"replyUrl", "1024"}},
 		{"gen2 replyRef too long", PathGen2Extend, gen2("replyRef", long), 400, []string{"replyRef", "1024"}},
-		{"gen2 replyUrl/Ref at 1024", PathGen2Extend, gen2("replyUrl", max, "replyRef", max), 200, nil},
+		{"gen2 replyUrl/Ref at 1024", PathGen2Extend, gen2("replyUrl", atLimit, "replyRef", atLimit), 200, nil},
 		{"gen2 replyRef as number", PathGen2Extend, gen2("replyRef", 5), 400, []string{"replyRef", "string"}},
 		{"gen2 unknown account email", PathGen2Extend, gen2("email", "other@example.com"), 400, []string{"email"}},
 		{"gen2 null fields are absent", PathGen2Extend, gen2("motion", nil, "seed", nil), 200, nil},

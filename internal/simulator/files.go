@@ -170,7 +170,7 @@ func (s *Simulator) serveFile(w http.ResponseWriter, r *http.Request) {
 	if err := s.verifyToken(r.URL.Query().Get("_jwt"), uuid, now); err != nil {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprintf(w, "Forbidden: %v\n", err)
+		_, _ = fmt.Fprintf(w, "Forbidden: %v\n", err) // like writeJSON: a client that went away cannot be told
 		return
 	}
 	if a == nil || rest != "."+a.ext {

@@ -67,7 +67,12 @@ func Start(addr string, h http.Handler, logw io.Writer) (*Server, error) {
 	if logw != nil {
 		h = LogRequests(h, logw)
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
+	tcpAddr, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		_ = ln.Close()
+		return nil, fmt.Errorf("listening on %s gave the non-TCP address %v", addr, ln.Addr())
+	}
+	port := tcpAddr.Port
 	s := &Server{
 		URL:  fmt.Sprintf("http://127.0.0.1:%d", port),
 		Port: port,
@@ -118,7 +123,9 @@ func ListenAndServe(ctx context.Context, addr string, opts Options, logw io.Writ
 		case <-srv.done: // Serve failed; Shutdown reports why
 		}
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// ctx is usually done by now: shut down under a fresh deadline that
+	// keeps its values but not its cancellation.
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return err

@@ -399,8 +399,11 @@ func (e *env) runOne() error {
 		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+APIPrefix+"/tasks/"+url.PathEscape(id), nil)
 		req.Header.Set("Authorization", "Bearer "+testToken)
 		status, v, err := doJSON(e.client, req)
-		if err != nil || status != 200 {
-			return fmt.Errorf("poll: %d %v %v", status, v, err)
+		if err != nil {
+			return fmt.Errorf("poll: %w", err)
+		}
+		if status != 200 {
+			return fmt.Errorf("poll: %d %v", status, v)
 		}
 		if v["status"] == "SUCCEEDED" {
 			return nil

@@ -189,8 +189,14 @@ func SleepContext(ctx context.Context, d time.Duration) error {
 // request may have taken effect), or wrap *BodyTooLargeError.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	if ctx == nil {
-		ctx = context.Background()
+		// A nil ctx has nothing to inherit from: Background stands in for it.
+		return c.do(context.Background(), r) //nolint:contextcheck // see above
 	}
+	return c.do(ctx, r)
+}
+
+// do is Do with a non-nil ctx.
+func (c *Client) do(ctx context.Context, r Request) (*Response, error) {
 	method := r.Method
 	if method == "" {
 		method = http.MethodGet
@@ -411,7 +417,8 @@ func (c *Client) attempt(ctx context.Context, method string, u *url.URL, path st
 		})
 		return nil, err
 	}
-	defer hresp.Body.Close()
+	// The body is only read from: closing it cannot change the answer.
+	defer func() { _ = hresp.Body.Close() }()
 	data, rerr := io.ReadAll(io.LimitReader(hresp.Body, c.maxBody+1))
 	latency := time.Since(start)
 	resp := &Response{StatusCode: hresp.StatusCode, Header: hresp.Header.Clone(), Attempts: n}

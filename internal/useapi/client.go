@@ -278,12 +278,12 @@ func (c *Client) delete(ctx context.Context, path, id string) error {
 	if err != nil {
 		return err
 	}
-	b := bytes.TrimSpace(resp.Body)
-	if len(b) == 0 || b[0] != '{' {
-		return nil
-	}
-	var env map[string]json.RawMessage
-	if json.Unmarshal(b, &env) != nil {
+	// The 2xx status is the answer; only the documented envelope can
+	// overrule it. A body that is not a JSON object (empty, "OK", cut short)
+	// says nothing against the status, and failing the delete over it would
+	// only make Terraform retry a delete that already happened.
+	env, isObject := jsonObject(resp.Body)
+	if !isObject {
 		return nil
 	}
 	if ok := lenientBool(env["success"]); ok != nil && !*ok {
@@ -352,17 +352,31 @@ func (c *Client) ListAssets(ctx context.Context, p ListAssetsParams) ([]Asset, e
 	return out, nil
 }
 
+// jsonObject decodes b as a JSON object, reporting false for anything else.
+func jsonObject(b []byte) (map[string]json.RawMessage, bool) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '{' {
+		return nil, false
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(b, &obj) != nil {
+		return nil, false
+	}
+	return obj, true
+}
+
 // ListAllAssets pages through GET /assets/ (pages of 50) until a short
-// page, the gateway's offset limit (1000), or max assets (max <= 0 means
-// all the gateway will list). Assets repeated across pages, which happens
-// when an upload shifts the listing while paging, are kept once.
-func (c *Client) ListAllAssets(ctx context.Context, mediaType string, max int) ([]Asset, error) {
+// page, the gateway's offset limit (1000), or maxAssets assets (maxAssets
+// <= 0 means all the gateway will list). Assets repeated across pages,
+// which happens when an upload shifts the listing while paging, are kept
+// once.
+func (c *Client) ListAllAssets(ctx context.Context, mediaType string, maxAssets int) ([]Asset, error) {
 	out := []Asset{}
 	seen := map[string]bool{}
 	for offset := 0; offset <= maxAssetOffset; {
 		limit := maxAssetPage
-		if max > 0 && max-len(out) < limit {
-			limit = max - len(out)
+		if maxAssets > 0 && maxAssets-len(out) < limit {
+			limit = maxAssets - len(out)
 		}
 		page, err := c.ListAssets(ctx, ListAssetsParams{Offset: offset, Limit: limit, MediaType: mediaType})
 		if err != nil {
@@ -380,7 +394,7 @@ func (c *Client) ListAllAssets(ctx context.Context, mediaType string, max int) (
 				seen[key] = true
 			}
 			out = append(out, a)
-			if max > 0 && len(out) >= max {
+			if maxAssets > 0 && len(out) >= maxAssets {
 				return out, nil
 			}
 		}

@@ -523,6 +523,7 @@ func TestDelete(t *testing.T) {
 		{"200 success", 200, `{"success":true,"code":200}`, nil},
 		{"204 empty", 204, ``, nil},
 		{"200 not json", 200, `OK`, nil},
+		{"200 truncated json", 200, `{"success":fa`, nil},
 		{"200 success false 404", 200, `{"success":false,"error":"Not found.","code":404}`, IsNotFound},
 		{"200 success false no code", 200, `{"success":false}`, func(err error) bool {
 			var ae *APIError

@@ -2,6 +2,7 @@ package useapi
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"net/http"
 	"testing"
@@ -62,8 +63,8 @@ func FuzzDecodeTask(f *testing.F) {
 		resp := &transport.Response{StatusCode: 200, Body: data}
 		got, err := decodeTask("GET", "/tasks/x", resp)
 		if err != nil {
-			de, ok := err.(*DecodeError)
-			if !ok || len(de.Snippet) > maxSnippet {
+			var de *DecodeError
+			if !errors.As(err, &de) || len(de.Snippet) > maxSnippet {
 				t.Fatalf("err %T %v", err, err)
 			}
 			return

@@ -265,9 +265,9 @@ func flexInt(raw json.RawMessage) *int64 {
 }
 
 // snippet shortens gateway text for messages: valid UTF-8, control
-// characters flattened to spaces, at most max bytes including the ellipsis
-// that marks a cut.
-func snippet(b []byte, max int) string {
+// characters flattened to spaces, at most maxLen bytes including the
+// ellipsis that marks a cut.
+func snippet(b []byte, maxLen int) string {
 	s := strings.ToValidUTF8(string(b), "\uFFFD")
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
@@ -276,10 +276,10 @@ func snippet(b []byte, max int) string {
 		return r
 	}, s)
 	s = strings.TrimSpace(s)
-	if len(s) <= max {
+	if len(s) <= maxLen {
 		return s
 	}
-	cut := max - len("…")
+	cut := maxLen - len("…")
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}

@@ -2,6 +2,7 @@ package useapi
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -771,8 +772,8 @@ func TestValidateRequests(t *testing.T) {
 				}
 				return
 			}
-			ve, ok := err.(*ValidationError)
-			if !ok || ve.Field != tc.field {
+			var ve *ValidationError
+			if !errors.As(err, &ve) || ve.Field != tc.field {
 				t.Fatalf("err = %v, want field %s", err, tc.field)
 			}
 			if !strings.Contains(ve.Error(), tc.field) {

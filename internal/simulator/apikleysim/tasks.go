@@ -181,6 +181,11 @@ func (g *Gateway) startCallbacksLocked(jobs []*callbackJob) {
 
 // sendCallback POSTs one callback, once: the Apikley docs do not promise
 // retries (kie.ai's do), so the simulator does not retry either.
+//
+// A callback outlives the request or timer that made it due, so it runs
+// under the gateway's own context (cancelled by Close), not the caller's.
+//
+//nolint:contextcheck // detached from the caller on purpose, see above
 func (g *Gateway) sendCallback(job *callbackJob) {
 	defer g.cbWG.Done()
 	ctx, cancel := context.WithTimeout(g.cbCtx, CallbackTimeout)

@@ -23,6 +23,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -88,7 +89,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if readyErr == nil {
 		<-ctx.Done()
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// ctx is usually done by now: shut down under a fresh deadline that
+	// keeps its values but not its cancellation.
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return err
@@ -106,27 +109,33 @@ func newMux(sim *simulator.Simulator, gw *apikleysim.Gateway) http.Handler {
 	return mux
 }
 
-// ready writes the port file and prints how to configure the provider.
+// ready writes the port file and prints how to configure the provider. The
+// configuration is printed in one write, whose failure stops the server: a
+// simulator nobody can learn the settings of is of no use.
 func ready(stdout io.Writer, srv *simulator.Server, sim *simulator.Simulator, gw *apikleysim.Gateway, apikleyKey, portFile string, seed bool) error {
+	var out strings.Builder
+	fmt.Fprintf(&out, "runway simulator listening on %s\n", srv.URL)
+	fmt.Fprintf(&out, "USEAPI_ENDPOINT=%s\n", srv.Endpoint())
+	fmt.Fprintf(&out, "USEAPI_TOKEN=%s\n", sim.Token())
+	fmt.Fprintf(&out, "APIKLEY_ENDPOINT=%s\n", srv.URL)
+	fmt.Fprintf(&out, "APIKLEY_API_KEY=%s\n", apikleyKey)
+	if ids := sim.DemoAssetIDs(); len(ids) > 0 {
+		out.WriteString("demo assets:\n")
+		for _, id := range ids {
+			fmt.Fprintf(&out, "  %s\n", id)
+		}
+	}
+	if seed {
+		// A finished video whose id can be given to runway_apikley_extension.
+		fmt.Fprintf(&out, "APIKLEY_DEMO_TASK_ID=%s\n", gw.SeedTask("demo: a paper boat drifting on a pond"))
+	}
 	if portFile != "" {
 		if err := writeFileAtomic(portFile, strconv.Itoa(srv.Port)+"\n"); err != nil {
 			return fmt.Errorf("writing port file: %w", err)
 		}
 	}
-	fmt.Fprintf(stdout, "runway simulator listening on %s\n", srv.URL)
-	fmt.Fprintf(stdout, "USEAPI_ENDPOINT=%s\n", srv.Endpoint())
-	fmt.Fprintf(stdout, "USEAPI_TOKEN=%s\n", sim.Token())
-	fmt.Fprintf(stdout, "APIKLEY_ENDPOINT=%s\n", srv.URL)
-	fmt.Fprintf(stdout, "APIKLEY_API_KEY=%s\n", apikleyKey)
-	if ids := sim.DemoAssetIDs(); len(ids) > 0 {
-		fmt.Fprintln(stdout, "demo assets:")
-		for _, id := range ids {
-			fmt.Fprintf(stdout, "  %s\n", id)
-		}
-	}
-	if seed {
-		// A finished video whose id can be given to runway_apikley_extension.
-		fmt.Fprintf(stdout, "APIKLEY_DEMO_TASK_ID=%s\n", gw.SeedTask("demo: a paper boat drifting on a pond"))
+	if _, err := io.WriteString(stdout, out.String()); err != nil {
+		return fmt.Errorf("printing the configuration: %w", err)
 	}
 	return nil
 }
@@ -138,9 +147,11 @@ func writeFileAtomic(path, content string) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
+	// Fails harmlessly once the rename has moved the file away; before that
+	// it cleans up after an error, which is the one worth reporting.
+	defer func() { _ = os.Remove(tmp.Name()) }()
 	if _, err := tmp.WriteString(content); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the write error is the one to report
 		return err
 	}
 	if err := tmp.Close(); err != nil {
