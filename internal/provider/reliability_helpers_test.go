@@ -48,7 +48,9 @@ func builtProvider(t *testing.T) string {
 			providerBuild.err = fmt.Errorf("the go command is needed to build the provider for the subprocess tests: %w", err)
 			return
 		}
-		dir, err := os.MkdirTemp("", "runway-provider-build-")
+		// Shared by every subprocess test of the run (built once), so not a
+		// t.TempDir(); TestMain removes it.
+		dir, err := os.MkdirTemp("", "runway-provider-build-") //nolint:usetesting // outlives any single test
 		if err != nil {
 			providerBuild.err = err
 			return
@@ -59,7 +61,7 @@ func builtProvider(t *testing.T) string {
 			"-ldflags", "-X main.version="+subprocessProviderVersion,
 			"github.com/tfrunway/terraform-provider-runway")
 		if msg, err := cmd.CombinedOutput(); err != nil {
-			providerBuild.err = fmt.Errorf("go build: %v\n%s", err, msg)
+			providerBuild.err = fmt.Errorf("go build: %w\n%s", err, msg)
 			return
 		}
 		providerBuild.path = out

@@ -39,7 +39,9 @@ func ValidateEndpoint(raw string) (*url.URL, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("the endpoint %q is not a valid URL: %v", redactRaw(s), unwrapURLParse(err))
+		// The parse error is not wrapped: its text would repeat the raw URL
+		// and any credential in it; unwrapURLParse keeps only the reason.
+		return nil, fmt.Errorf("the endpoint %q is not a valid URL: %v", redactRaw(s), unwrapURLParse(err)) //nolint:errorlint // see above
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("the endpoint %q must not contain a user name or password: put the credential in the provider's token setting instead", redactUser(u))
