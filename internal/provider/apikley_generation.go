@@ -218,7 +218,8 @@ func (b apikleyBackend) get(ctx context.Context, id string) (*apikley.TaskDetail
 	return b.client.GetTask(ctx, id)
 }
 
-func (b apikleyBackend) wait(ctx context.Context, id string, onPoll func(*apikley.TaskDetail)) (*apikley.TaskDetail, error) {
+// wait ignores initial: Apikley's create answer holds only the task id.
+func (b apikleyBackend) wait(ctx context.Context, id string, _ *apikley.TaskDetail, onPoll func(*apikley.TaskDetail)) (*apikley.TaskDetail, error) {
 	opts := b.opts
 	opts.OnPoll = onPoll
 	return b.client.WaitForTask(ctx, id, opts)

@@ -43,7 +43,9 @@ type taskBackend[T any] interface {
 	get(ctx context.Context, id string) (T, error)
 	// wait polls until the task is final or ctx ends; it then returns the
 	// last task seen (possibly nil) with an error wrapping ctx.Err().
-	wait(ctx context.Context, id string, onPoll func(T)) (T, error)
+	// initial, when not nil, is the task as the create answered it: the
+	// first poll is then planned from it instead of being sent at once.
+	wait(ctx context.Context, id string, initial T, onPoll func(T)) (T, error)
 	// status is the task's status ("" for a nil task).
 	status(t T) string
 	// terminal reports whether a status is final.
@@ -205,16 +207,16 @@ func (r *generationResource[M, T]) Create(ctx context.Context, req resource.Crea
 		r.releaseIfTerminal(backend, lc.Status.ValueString())
 		return
 	}
-	r.wait(ctx, backend, &m, &resp.State, &resp.Diagnostics, timeout, true)
+	r.wait(ctx, backend, &m, task, &resp.State, &resp.Diagnostics, timeout, true)
 }
 
 // wait polls the task of m until it is final or ctx ends, and writes what
 // it learnt to state whatever the outcome.
-func (r *generationResource[M, T]) wait(ctx context.Context, backend taskBackend[T], m *M, state *tfsdk.State, diags *diag.Diagnostics, timeout time.Duration, creating bool) {
+func (r *generationResource[M, T]) wait(ctx context.Context, backend taskBackend[T], m *M, initial T, state *tfsdk.State, diags *diag.Diagnostics, timeout time.Duration, creating bool) {
 	lc := r.kind.lifecycle(m)
 	taskID := lc.ID.ValueString()
 	started := time.Now()
-	task, err := backend.wait(ctx, taskID, func(t T) {
+	task, err := backend.wait(ctx, taskID, initial, func(t T) {
 		tflog.Debug(ctx, "Runway task polled", map[string]any{"task_id": taskID, "status": backend.status(t)})
 		r.releaseIfTerminal(backend, backend.status(t))
 	})
@@ -335,7 +337,8 @@ func (r *generationResource[M, T]) Update(ctx context.Context, req resource.Upda
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	r.wait(ctx, backend, &m, &resp.State, &resp.Diagnostics, timeout, false)
+	var none T // the task in state may be stale: poll it at once
+	r.wait(ctx, backend, &m, none, &resp.State, &resp.Diagnostics, timeout, false)
 }
 
 // knownFromState replaces every unknown value of plan by the value at the

@@ -234,9 +234,10 @@ func (b useapiBackend) get(ctx context.Context, id string) (*useapi.Task, error)
 	return b.client.GetTask(ctx, id)
 }
 
-func (b useapiBackend) wait(ctx context.Context, id string, onPoll func(*useapi.Task)) (*useapi.Task, error) {
+func (b useapiBackend) wait(ctx context.Context, id string, initial *useapi.Task, onPoll func(*useapi.Task)) (*useapi.Task, error) {
 	opts := b.opts
 	opts.OnPoll = onPoll
+	opts.Initial = initial
 	return b.client.WaitForTask(ctx, id, opts)
 }
 
