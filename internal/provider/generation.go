@@ -216,6 +216,10 @@ func (r *generationResource[M, T]) wait(ctx context.Context, backend taskBackend
 	lc := r.kind.lifecycle(m)
 	taskID := lc.ID.ValueString()
 	started := time.Now()
+	if st := backend.status(initial); st != "" && backend.terminal(st) {
+		// Final in the create answer itself: no poll will announce it.
+		r.releaseIfTerminal(backend, st)
+	}
 	task, err := backend.wait(ctx, taskID, initial, func(t T) {
 		tflog.Debug(ctx, "Runway task polled", map[string]any{"task_id": taskID, "status": backend.status(t)})
 		r.releaseIfTerminal(backend, backend.status(t))

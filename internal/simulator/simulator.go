@@ -228,6 +228,21 @@ func (s *Simulator) CompletedAt(taskID string) (time.Time, bool) {
 	return t.completedAt, true
 }
 
+// FirstTerminalPollAt returns when a GET /tasks/{taskId} (or
+// GET /tasks/?taskId=) first answered with the task's terminal status: the
+// moment a polling client could first notice the completion. Together with
+// CompletedAt it measures detection latency. ok is false until such a poll
+// happened (task lists do not count: they are not a poll of the task).
+func (s *Simulator) FirstTerminalPollAt(taskID string) (at time.Time, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, found := s.tasks[taskID]
+	if !found || t.firstTerminalPoll.IsZero() {
+		return time.Time{}, false
+	}
+	return t.firstTerminalPoll, true
+}
+
 // TaskCost returns the credits charged when taskID was created (0 for
 // explore mode and for unknown tasks).
 func (s *Simulator) TaskCost(taskID string) int {

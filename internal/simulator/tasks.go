@@ -50,6 +50,11 @@ type task struct {
 	outW, outH   int
 	outDur       time.Duration
 	artifact     *asset
+
+	// firstTerminalPoll is when a GET of the task first answered with its
+	// terminal status (zero until then), so that benchmarks can tell how
+	// late a client noticed the completion.
+	firstTerminalPoll time.Time
 }
 
 // phase returns the status, progress ratio (RUNNING only) and seconds left in
@@ -338,6 +343,9 @@ func (s *Simulator) handleTaskGet(w http.ResponseWriter, r *http.Request, id str
 	var body taskJSON
 	if ok {
 		body = s.renderTaskLocked(t, now, baseURL(r))
+		if t.terminal && t.firstTerminalPoll.IsZero() {
+			t.firstTerminalPoll = now
+		}
 	}
 	s.mu.Unlock()
 	if !ok {

@@ -1,0 +1,25 @@
+// Package bench is the benchmark harness behind `make bench`: it drives the
+// real Terraform CLI with the provider against the in-process gateway
+// simulator (loopback only) and measures the targets of the design's
+// "Performance and reliability targets":
+//
+//  1. throughput: N generations in one apply against an account running at
+//     most maxJobs tasks, as a ratio to the capacity limit
+//     ceil(N/maxJobs) × T;
+//  2. detection latency: how long after the simulator marks a task
+//     finished the provider's first poll sees it, and polls per task;
+//  3. refresh: `terraform plan` of 200 existing generations, wall time and
+//     the provider's peak RSS;
+//  4. the naive way (a curl loop polling every 10 s, as the gateway's docs
+//     suggest) on the workload of scenario 1, side by side.
+//
+// T, the task time, is the whole time a task holds an account slot: the
+// simulator's queue (PENDING, T/10) plus its RUNNING phase (9T/10), so that
+// ceil(N/maxJobs) × T is exactly what the account's capacity allows.
+//
+// The provider binary is installed into a private filesystem mirror behind
+// a wrapper (the harness binary itself, see RunProviderWrapper) that runs
+// the real provider as its child and records the child's peak RSS from
+// wait4's rusage when it exits. Run renders the results as Markdown
+// (bench/results.md).
+package bench
