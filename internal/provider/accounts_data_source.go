@@ -17,7 +17,7 @@ var _ datasource.DataSourceWithConfigure = (*accountsDataSource)(nil)
 // password and session JWT; the client drops them while decoding, so they
 // can reach neither the state nor the logs.
 type accountsDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 func newAccountsDataSource() datasource.DataSource { return &accountsDataSource{} }
@@ -70,12 +70,6 @@ func (d *accountsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			},
 		},
 	}
-}
-
-func (d *accountsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.data = data
 }
 
 func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -13,7 +13,7 @@ var _ datasource.DataSourceWithConfigure = (*apikleyCreditsDataSource)(nil)
 // apikleyCreditsDataSource is runway_apikley_credits: the Apikley
 // account's credit balance (GET /api/v1/chat/credit).
 type apikleyCreditsDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 func newApikleyCreditsDataSource() datasource.DataSource { return &apikleyCreditsDataSource{} }
@@ -37,12 +37,6 @@ func (d *apikleyCreditsDataSource) Schema(_ context.Context, _ datasource.Schema
 			"balance": schema.Int64Attribute{Computed: true, MarkdownDescription: "Credits left on the Apikley account."},
 		},
 	}
-}
-
-func (d *apikleyCreditsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.data = data
 }
 
 func (d *apikleyCreditsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -21,7 +21,7 @@ var _ datasource.DataSourceWithConfigure = (*apikleyTaskDataSource)(nil)
 // optionally waiting for it to finish (a task started by another pipeline,
 // or by a resource with wait_for_completion = false).
 type apikleyTaskDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 func newApikleyTaskDataSource() datasource.DataSource { return &apikleyTaskDataSource{} }
@@ -80,12 +80,6 @@ func (d *apikleyTaskDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 			"until the task succeeds or fails, so a pipeline can pick up a task started elsewhere.",
 		Attributes: attrs,
 	}
-}
-
-func (d *apikleyTaskDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.data = data
 }
 
 func (d *apikleyTaskDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

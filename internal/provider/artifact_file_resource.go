@@ -67,7 +67,7 @@ var (
 // artifactFileResource is runway_artifact_file: a generated file kept on
 // the local disk, so that it outlives the gateway's signed URL.
 type artifactFileResource struct {
-	data *providerData
+	configuredResource
 }
 
 func newArtifactFileResource() resource.Resource { return &artifactFileResource{} }
@@ -173,12 +173,6 @@ func (r *artifactFileResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 		},
 	}
-}
-
-func (r *artifactFileResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	r.data = data
 }
 
 // ModifyPlan fills what is known before apply (filename, path, and the

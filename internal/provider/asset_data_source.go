@@ -15,7 +15,7 @@ var _ datasource.DataSourceWithConfigure = (*assetDataSource)(nil)
 
 // assetDataSource is runway_asset: one asset by id (GET /assets/{assetId}).
 type assetDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 func newAssetDataSource() datasource.DataSource { return &assetDataSource{} }
@@ -35,12 +35,6 @@ func (d *assetDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		MarkdownDescription: "Reads one asset of the useapi.net gateway (an uploaded file or a generated video) by id.",
 		Attributes:          attrs,
 	}
-}
-
-func (d *assetDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.data = data
 }
 
 func (d *assetDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

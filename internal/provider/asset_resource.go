@@ -40,7 +40,7 @@ var (
 // assetResource is runway_asset: a local file uploaded to the account
 // (POST /assets/), so that a pipeline starts from a file in its repository.
 type assetResource struct {
-	data *providerData
+	configuredResource
 }
 
 func newAssetResource() resource.Resource { return &assetResource{} }
@@ -147,12 +147,6 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			},
 		},
 	}
-}
-
-func (r *assetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	r.data = data
 }
 
 // ModifyPlan inspects the file at plan time: it refuses what the gateway

@@ -24,7 +24,7 @@ var _ datasource.DataSourceWithConfigure = (*assetsDataSource)(nil)
 // assetsDataSource is runway_assets: the account's assets, newest first,
 // paging through GET /assets/ inside.
 type assetsDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 func newAssetsDataSource() datasource.DataSource { return &assetsDataSource{} }
@@ -81,12 +81,6 @@ func (d *assetsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 		},
 	}
-}
-
-func (d *assetsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.data = data
 }
 
 func (d *assetsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

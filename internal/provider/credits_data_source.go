@@ -18,7 +18,7 @@ var _ datasource.DataSourceWithConfigure = (*creditsDataSource)(nil)
 // creditsDataSource is runway_credits: the Runway plan's credits as
 // useapi.net reports them (GET /features/).
 type creditsDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 func newCreditsDataSource() datasource.DataSource { return &creditsDataSource{} }
@@ -58,12 +58,6 @@ func (d *creditsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"storage_gb": schema.Float64Attribute{Computed: true, MarkdownDescription: "The plan's storage allowance in gigabytes, if reported."},
 		},
 	}
-}
-
-func (d *creditsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.data = data
 }
 
 func (d *creditsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -99,8 +99,8 @@ type generationKind[M any, T any] struct {
 // submit → save the task id at once → wait → read the outputs, with the
 // same guarantees on failure, timeout and interrupt for every gateway.
 type generationResource[M any, T any] struct {
+	configuredResource
 	kind generationKind[M, T]
-	data *providerData
 }
 
 var (
@@ -123,12 +123,6 @@ func (r *generationResource[M, T]) Schema(_ context.Context, _ resource.SchemaRe
 
 func (r *generationResource[M, T]) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return r.kind.configValidators
-}
-
-func (r *generationResource[M, T]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	r.data = data
 }
 
 // ModifyPlan prices each planned create, so that `terraform plan` shows what

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
@@ -83,6 +85,30 @@ func providerDataFrom(raw any) (*providerData, diag.Diagnostics) {
 		return nil, diags
 	}
 	return data, diags
+}
+
+// configuredResource is embedded by every resource: Configure hands it the
+// provider's data (nil while the provider is not configured yet, e.g. during
+// validation).
+type configuredResource struct {
+	data *providerData
+}
+
+func (c *configuredResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	c.data = data
+}
+
+// configuredDataSource is configuredResource for data sources.
+type configuredDataSource struct {
+	data *providerData
+}
+
+func (c *configuredDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	c.data = data
 }
 
 // withMasking returns ctx with the provider's secrets masked from tflog.

@@ -26,7 +26,7 @@ var _ datasource.DataSourceWithConfigure = (*taskDataSource)(nil)
 // taskDataSource is runway_task: one useapi.net task by id, optionally
 // waiting for it to finish (a task started by another pipeline).
 type taskDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 func newTaskDataSource() datasource.DataSource { return &taskDataSource{} }
@@ -115,12 +115,6 @@ func artifactsDataSourceAttribute() schema.ListNestedAttribute {
 		Computed:            true,
 		NestedObject:        schema.NestedAttributeObject{Attributes: attrs},
 	}
-}
-
-func (d *taskDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, diags := providerDataFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.data = data
 }
 
 func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
