@@ -2,15 +2,12 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
 )
@@ -86,47 +83,14 @@ func (d *apikleyTaskDataSource) Read(ctx context.Context, req datasource.ReadReq
 	ctx = d.data.withMasking(ctx)
 	var m apikleyTaskDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	client, diags := d.data.apikleyClient()
+	backend, diags := apikleyBackendOf(d.data)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id := m.TaskID.ValueString()
-
-	var task *apikley.TaskDetail
-	var err error
-	if m.WaitForCompletion.ValueBool() {
-		timeout, diags := m.Timeouts.Read(ctx, defaultTaskReadTimeout)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		waitCtx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		opts := d.data.apikleyWait
-		opts.OnPoll = func(t *apikley.TaskDetail) {
-			tflog.Debug(ctx, "Apikley task polled", map[string]any{"task_id": id, "state": t.State})
-		}
-		task, err = client.WaitForTask(waitCtx, id, opts)
-		if err != nil && waitCtx.Err() != nil && ctx.Err() == nil {
-			last := "not read yet"
-			if task != nil {
-				last = task.State
-			}
-			resp.Diagnostics.AddError("Timed out waiting for Apikley task",
-				fmt.Sprintf("Task %s did not finish within %s (last state: %s). Raise timeouts.read, or read it without wait_for_completion.",
-					id, timeout, last))
-			return
-		}
-	} else {
-		task, err = client.GetTask(ctx, id)
-	}
-	if err != nil {
-		summary := "Reading Apikley task " + id + " failed"
-		if errors.Is(err, context.Canceled) {
-			summary = "Reading Apikley task " + id + " was interrupted"
-		}
-		resp.Diagnostics.Append(apikleyErrorDiagnostic(summary, err)...)
+	task, ok := readTask(ctx, taskReader{gateway: "Apikley", statusWord: "state"}, backend, id, m.WaitForCompletion, m.Timeouts, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 

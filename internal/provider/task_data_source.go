@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -13,9 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
 // defaultTaskReadTimeout bounds a runway_task wait when timeouts.read is unset.
@@ -121,43 +116,14 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	ctx = d.data.withMasking(ctx)
 	var m taskDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	client, diags := d.data.useapiClient()
+	backend, diags := useapiBackendOf(d.data)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id := m.TaskID.ValueString()
-
-	var task *useapi.Task
-	var err error
-	if m.WaitForCompletion.ValueBool() {
-		timeout, diags := m.Timeouts.Read(ctx, defaultTaskReadTimeout)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		waitCtx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		opts := d.data.wait
-		opts.OnPoll = func(t *useapi.Task) {
-			tflog.Debug(ctx, "Runway task polled", map[string]any{"task_id": id, "status": t.Status})
-		}
-		task, err = client.WaitForTask(waitCtx, id, opts)
-		if err != nil && waitCtx.Err() != nil && ctx.Err() == nil {
-			resp.Diagnostics.AddError("Timed out waiting for Runway task",
-				fmt.Sprintf("Task %s did not finish within %s (last status %s). Raise timeouts.read, or read it without wait_for_completion.",
-					id, timeout, statusOf(task)))
-			return
-		}
-	} else {
-		task, err = client.GetTask(ctx, id)
-	}
-	if err != nil {
-		summary := "Reading Runway task " + id + " failed"
-		if errors.Is(err, context.Canceled) {
-			summary = "Reading Runway task " + id + " was interrupted"
-		}
-		resp.Diagnostics.Append(useapiErrorDiagnostic(summary, err)...)
+	task, ok := readTask(ctx, taskReader{gateway: "Runway", statusWord: "status"}, backend, id, m.WaitForCompletion, m.Timeouts, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 
@@ -176,13 +142,6 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	m.Status, m.Progress, m.CreatedAt, m.Error = outputs.Status, outputs.Progress, outputs.CreatedAt, outputs.Error
 	m.Artifacts, m.VideoURL, m.VideoAssetID = outputs.Artifacts, outputs.VideoURL, outputs.VideoAssetID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-func statusOf(t *useapi.Task) string {
-	if t == nil || t.Status == "" {
-		return "unknown"
-	}
-	return t.Status
 }
 
 func stringPtrOrNull(s *string) types.String {
