@@ -81,7 +81,7 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	listed, err := client.ListAccounts(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(useapiErrorDiagnostic("Listing the Runway accounts failed", err)...)
+		resp.Diagnostics.Append(gatewayErrorDiagnostic("Listing the Runway accounts failed", err)...)
 		return
 	}
 	keys := make([]string, 0, len(listed))

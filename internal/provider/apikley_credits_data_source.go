@@ -48,7 +48,7 @@ func (d *apikleyCreditsDataSource) Read(ctx context.Context, _ datasource.ReadRe
 	}
 	balance, err := client.Credits(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(apikleyErrorDiagnostic("Reading the Apikley credit balance failed", err)...)
+		resp.Diagnostics.Append(gatewayErrorDiagnostic("Reading the Apikley credit balance failed", err)...)
 		return
 	}
 	m := apikleyCreditsDataSourceModel{ID: types.StringValue("apikley"), Balance: types.Int64Value(balance)}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -48,68 +46,44 @@ type apikleyCommon struct {
 	apikleyOutputs
 }
 
-// apikleySpec is what an Apikley generation resource declares: its own
-// inputs and how they map onto its create request.
-type apikleySpec[M any] struct {
-	name             string
-	description      string
-	inputs           map[string]schema.Attribute
-	configValidators []resource.ConfigValidator
-	// common returns the embedded apikleyCommon of a model.
-	common func(m *M) *apikleyCommon
-	// submit sends the create request and returns the new task id.
-	submit func(ctx context.Context, client *apikley.Client, m *M) (string, error)
-	// parent is the task a model extends ("" for a generation): the
-	// gateway reports it as parentTaskId, so it is known from the submit on.
-	parent func(m *M) string
-	// imported reports whether a model's required inputs are unknown to
-	// the state, which only happens right after an import.
-	imported func(m *M) bool
-	// adopt fills, after an import, the inputs the task reports; the
-	// others stay null and are taken from the configuration in place.
-	adopt func(m *M, t *apikley.TaskDetail)
+// newApikleyGeneration builds an Apikley generation resource of model M on
+// the engine. Apikley has no delete endpoint, hence no deletion_policy:
+// destroy only forgets.
+func newApikleyGeneration[M any, P generationModel[M, *apikley.TaskDetail]](kind generationKind[P, *apikley.TaskDetail]) resource.Resource {
+	return newGenerationResource[M, P, *apikley.TaskDetail](kind, apikleyGateway{})
 }
 
-// newApikleyGeneration builds an Apikley generation resource on the shared
-// engine. Apikley has no delete endpoint, hence no deletion_policy: destroy
-// only forgets.
-func newApikleyGeneration[M any](spec apikleySpec[M]) resource.Resource {
-	return &generationResource[M, *apikley.TaskDetail]{kind: generationKind[M, *apikley.TaskDetail]{
-		name:             spec.name,
-		description:      spec.description,
-		configValidators: spec.configValidators,
-		attributes: mergeAttributes(
-			spec.inputs,
-			apikleyCommonInputAttributes(),
-			lifecycleKnobAttributes(),
-			apikleyOutputAttributes(),
-		),
-		lifecycle: func(m *M) *lifecycleFields { return &spec.common(m).lifecycleFields },
-		backend:   apikleyBackendOf,
-		submit: func(ctx context.Context, d *providerData, m *M) (*apikley.TaskDetail, error) {
-			id, err := spec.submit(ctx, d.apikley, m)
-			if err != nil {
-				return nil, err
-			}
-			parent := ""
-			if spec.parent != nil {
-				parent = spec.parent(m)
-			}
-			return submittedApikleyTask(id, parent), nil
-		},
-		fill: func(_ context.Context, m *M, t *apikley.TaskDetail, _ time.Time) diag.Diagnostics {
-			fillApikleyCommon(spec.common(m), t)
-			return nil
-		},
-		remove: func(_ context.Context, _ *providerData, m *M) diag.Diagnostics {
-			return forgetApikleyGeneration(spec.common(m).ID.ValueString())
-		},
-		afterRead: func(m *M, t *apikley.TaskDetail) {
-			if spec.imported(m) {
-				spec.adopt(m, t)
-			}
-		},
-	}}
+// apikleyGateway is what Apikley gives its generation resources.
+type apikleyGateway struct{}
+
+func (apikleyGateway) taskAPI(d *providerData) (taskBackend[*apikley.TaskDetail], diag.Diagnostics) {
+	return apikleyBackendOf(d)
+}
+
+func (apikleyGateway) isFinal(status string) bool { return apikley.IsTerminal(status) }
+
+func (apikleyGateway) sharedAttributes() map[string]schema.Attribute {
+	return mergeAttributes(apikleyCommonInputAttributes(), lifecycleKnobAttributes(), apikleyOutputAttributes())
+}
+
+// fill copies a task into the engine's fields and the outputs.
+func (c *apikleyCommon) fill(_ context.Context, t *apikley.TaskDetail, _ time.Time) diag.Diagnostics {
+	if t.TaskID != "" {
+		c.ID = types.StringValue(t.TaskID)
+	}
+	c.Status = stringOrNull(t.State)
+	c.apikleyOutputs = apikleyOutputsOf(t)
+	return nil
+}
+
+// adoptReported recovers, after an import, the prompt the task reports.
+func (c *apikleyCommon) adoptReported(t *apikley.TaskDetail) {
+	c.Prompt = stringOrNull(t.GenerateParam.Prompt)
+}
+
+// remove is destroy: the resource only leaves the state (forgetApikleyGeneration).
+func (c *apikleyCommon) remove(context.Context, *providerData) diag.Diagnostics {
+	return forgetApikleyGeneration(c.ID.ValueString())
 }
 
 // submittedApikleyTask stands for a task the gateway has just accepted: the
@@ -117,15 +91,6 @@ func newApikleyGeneration[M any](spec apikleySpec[M]) resource.Resource {
 // task submitted but not yet queued. The first poll replaces it.
 func submittedApikleyTask(id, parent string) *apikley.TaskDetail {
 	return &apikley.TaskDetail{TaskID: id, ParentTaskID: parent, State: apikley.StateWait}
-}
-
-// fillApikleyCommon copies a task into the engine's fields and the outputs.
-func fillApikleyCommon(c *apikleyCommon, t *apikley.TaskDetail) {
-	if t.TaskID != "" {
-		c.ID = types.StringValue(t.TaskID)
-	}
-	c.Status = stringOrNull(t.State)
-	c.apikleyOutputs = apikleyOutputsOf(t)
 }
 
 // apikleyOutputsOf renders what the gateway reports about a task. Every
@@ -184,22 +149,6 @@ func forgetApikleyGeneration(taskID string) diag.Diagnostics {
 	return diags
 }
 
-// apikleyErrorDiagnostic shows the gateway's message verbatim plus what to do.
-func apikleyErrorDiagnostic(summary string, err error) diag.Diagnostics {
-	var diags diag.Diagnostics
-	var apiErr *apikley.APIError
-	if errors.As(err, &apiErr) {
-		detail := apiErr.Error()
-		if hint := apiErr.Hint(); hint != "" {
-			detail += "\n\n" + hint
-		}
-		diags.AddError(summary, detail)
-		return diags
-	}
-	diags.AddError(summary, err.Error())
-	return diags
-}
-
 // apikleyBackend is Apikley's task API seen by the generation engine.
 type apikleyBackend struct {
 	client *apikley.Client
@@ -232,8 +181,6 @@ func (apikleyBackend) status(t *apikley.TaskDetail) string {
 	return t.State
 }
 
-func (apikleyBackend) terminal(status string) bool { return apikley.IsTerminal(status) }
-
 func (apikleyBackend) failure(t *apikley.TaskDetail) string {
 	if t == nil || t.State != apikley.StateFail {
 		return ""
@@ -242,10 +189,6 @@ func (apikleyBackend) failure(t *apikley.TaskDetail) string {
 }
 
 func (apikleyBackend) isNotFound(err error) bool { return apikley.IsNotFound(err) }
-
-func (apikleyBackend) errorDiagnostic(summary string, err error) diag.Diagnostics {
-	return apikleyErrorDiagnostic(summary, err)
-}
 
 // capacity is nil: Apikley publishes no per-account job limit to pace
 // against; its rate limiting (code 429) is waited out by the client.
@@ -279,17 +222,17 @@ var apikleyOutputDescriptions = map[string]string{
 // one forces a new generation when changed.
 func apikleyCommonInputAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"quality": stringInput(schema.StringAttribute{
+		"quality": schema.StringAttribute{
 			MarkdownDescription: "Video resolution: `720p` or `1080p`.",
 			Required:            true,
 			Validators:          []validator.String{stringvalidator.OneOf(apikley.Quality720p, apikley.Quality1080p)},
-		}),
-		"watermark": stringInput(schema.StringAttribute{
+		},
+		"watermark": schema.StringAttribute{
 			MarkdownDescription: "Watermark text shown in the bottom-right corner of the video; `\"\"` explicitly asks " +
 				"for none. Unset leaves the choice to the gateway.",
 			Optional: true,
-		}),
-		"callback_url": stringInput(schema.StringAttribute{
+		},
+		"callback_url": schema.StringAttribute{
 			MarkdownDescription: "URL the gateway POSTs the result to when the task ends (at most 1024 characters). " +
 				"The provider does not need it: it polls the task.",
 			Optional: true,
@@ -297,20 +240,20 @@ func apikleyCommonInputAttributes() map[string]schema.Attribute {
 				stringvalidator.LengthAtMost(apikley.MaxCallbackURLLength),
 				callbackURLValidator{},
 			},
-		}),
+		},
 	}
 }
 
 // apikleyPromptAttribute is the prompt of a generation or an extension.
 func apikleyPromptAttribute(description string) schema.StringAttribute {
-	return stringInput(schema.StringAttribute{
+	return schema.StringAttribute{
 		MarkdownDescription: description + " At most 1800 characters.",
 		Required:            true,
 		Validators: []validator.String{
 			stringvalidator.UTF8LengthAtMost(apikley.MaxPromptLength),
 			notBlank(),
 		},
-	})
+	}
 }
 
 // nonBlankPattern matches any value with a visible character.
@@ -327,36 +270,29 @@ func notBlank() validator.String {
 // others are refreshed, and become unknown only when the plan will wait for
 // an unfinished task.
 func apikleyOutputAttributes() map[string]schema.Attribute {
-	identity := []planmodifier.String{identityOutput}
-	keep := []planmodifier.String{apikleyOutput}
 	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			MarkdownDescription: "The task id (a UUID): use it as `task_id` of a `runway_apikley_extension` or of the " +
 				"`runway_apikley_task` data source, or to import the resource.",
-			Computed:      true,
-			PlanModifiers: identity,
+			Computed: true,
 		},
 		"status": schema.StringAttribute{
 			MarkdownDescription: apikleyStatusDescription,
 			Computed:            true,
-			PlanModifiers:       keep,
 		},
 		"parent_task_id": schema.StringAttribute{
 			MarkdownDescription: apikleyOutputDescriptions["parent_task_id"],
 			Computed:            true,
-			PlanModifiers:       identity,
 		},
 		"expired": schema.BoolAttribute{
 			MarkdownDescription: apikleyOutputDescriptions["expired"],
 			Computed:            true,
-			PlanModifiers:       []planmodifier.Bool{apikleyOutput},
 		},
 	}
 	for _, name := range []string{"video_url", "cover_image_url", "video_id", "generated_at", "expires_at", "error"} {
 		attrs[name] = schema.StringAttribute{
 			MarkdownDescription: apikleyOutputDescriptions[name],
 			Computed:            true,
-			PlanModifiers:       keep,
 		}
 	}
 	return attrs

@@ -8,11 +8,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -116,7 +116,7 @@ func TestFillApikleyCommon(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var m apikleyCommon
 			m.ID = stringOrNull(c.priorID)
-			fillApikleyCommon(&m, c.task)
+			m.fill(context.Background(), c.task, time.Now())
 			if m.ID.ValueString() != c.wantID || m.Status.ValueString() != c.wantStatus || m.ParentTaskID.IsNull() != c.wantParentIsNullStr {
 				t.Errorf("id %s status %s parent %s", m.ID, m.Status, m.ParentTaskID)
 			}
@@ -128,7 +128,7 @@ func TestFillApikleyCommon(t *testing.T) {
 }
 
 func TestApikleyBackend(t *testing.T) {
-	b := apikleyBackend{}
+	b, g := apikleyBackend{}, apikleyGateway{}
 	cases := []struct {
 		state       string
 		terminal    bool
@@ -143,7 +143,7 @@ func TestApikleyBackend(t *testing.T) {
 	}
 	for _, c := range cases {
 		task := &apikley.TaskDetail{State: c.state, FailMsg: "nsfw", FailCode: apikley.NewFlexInt(400)}
-		if got := b.terminal(b.status(task)); got != c.terminal {
+		if got := g.isFinal(b.status(task)); got != c.terminal {
 			t.Errorf("terminal(%q) = %t", c.state, got)
 		}
 		if got := b.failure(task); got != c.wantFailure {
@@ -175,7 +175,7 @@ func TestApikleyErrorDiagnostic(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			diags := apikleyErrorDiagnostic("Summary", c.err)
+			diags := gatewayErrorDiagnostic("Summary", c.err)
 			if len(diags) != 1 || diags[0].Summary() != "Summary" || !diags.HasError() {
 				t.Fatalf("diags = %v", diags)
 			}
@@ -274,100 +274,6 @@ func TestApikleyVideoConfigValidators(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestApikleyStateUnlessWaiting(t *testing.T) {
-	s := apikleyResourceSchema(t, newApikleyVideoResource())
-	ctx := context.Background()
-	cases := []struct {
-		name        string
-		noState     bool
-		status      string
-		wait        bool
-		planUnknown bool
-		wantKept    bool
-	}{
-		{"create", true, "", true, true, false},
-		{"finished, knob change", false, "success", true, true, true},
-		{"failed, knob change", false, "fail", true, true, true},
-		{"unfinished, will wait", false, "generating", true, true, false},
-		{"unknown state, will wait", false, "rendering", true, true, false},
-		{"unfinished, not waiting", false, "queueing", false, true, true},
-		{"value already planned", false, "generating", true, false, false},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			state := tfsdk.State{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), nil)}
-			if !c.noState {
-				state.Raw = apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{"status": akStr(c.status), "video_url": akStr("https://x/v.mp4")})
-			}
-			plan := tfsdk.Plan{Schema: s, Raw: apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{
-				"wait_for_completion": tftypes.NewValue(tftypes.Bool, c.wait),
-			})}
-			planValue := types.StringValue("https://planned")
-			if c.planUnknown {
-				planValue = types.StringUnknown()
-			}
-			stateValue := types.StringValue("https://x/v.mp4")
-			sreq := planmodifier.StringRequest{State: state, Plan: plan, StateValue: stateValue, PlanValue: planValue}
-			sresp := planmodifier.StringResponse{PlanValue: planValue}
-			apikleyOutput.PlanModifyString(ctx, sreq, &sresp)
-			breq := planmodifier.BoolRequest{State: state, Plan: plan, StateValue: types.BoolValue(false), PlanValue: types.BoolUnknown()}
-			if !c.planUnknown {
-				breq.PlanValue = types.BoolValue(true)
-			}
-			bresp := planmodifier.BoolResponse{PlanValue: breq.PlanValue}
-			apikleyOutput.PlanModifyBool(ctx, breq, &bresp)
-
-			if kept := sresp.PlanValue.Equal(stateValue); kept != c.wantKept {
-				t.Errorf("string kept = %t, want %t (plan %s)", kept, c.wantKept, sresp.PlanValue)
-			}
-			if kept := bresp.PlanValue.Equal(breq.StateValue); kept != c.wantKept {
-				t.Errorf("bool kept = %t, want %t (plan %s)", kept, c.wantKept, bresp.PlanValue)
-			}
-		})
-	}
-}
-
-// Every generation input forces a new generation; the knobs and outputs do
-// not; and there is no deletion_policy, since Apikley cannot delete.
-func TestApikleySchemasInputsForceReplacement(t *testing.T) {
-	knobs := []string{"wait_for_completion", "timeouts"}
-	for name, r := range map[string]resource.Resource{
-		"runway_apikley_video":     newApikleyVideoResource(),
-		"runway_apikley_extension": newApikleyExtensionResource(),
-	} {
-		s := apikleyResourceSchema(t, r)
-		if _, ok := s.Attributes["deletion_policy"]; ok {
-			t.Errorf("%s has deletion_policy", name)
-		}
-		inputs := 0
-		for attrName, a := range s.Attributes {
-			if a.IsComputed() || slices.Contains(knobs, attrName) {
-				continue
-			}
-			inputs++
-			if !apikleyForcesReplacement(a) {
-				t.Errorf("%s.%s does not force replacement", name, attrName)
-			}
-		}
-		if want := map[string]int{"runway_apikley_video": 7, "runway_apikley_extension": 5}[name]; inputs != want {
-			t.Errorf("%s has %d inputs, want %d", name, inputs, want)
-		}
-	}
-}
-
-// apikleyForcesReplacement reports whether an input attribute carries the
-// generation inputs' replacement modifier.
-func apikleyForcesReplacement(a schema.Attribute) bool {
-	isReplace := func(m any) bool { _, ok := m.(replaceIfStateKnown); return ok }
-	switch a := a.(type) {
-	case schema.StringAttribute:
-		return slices.ContainsFunc(a.PlanModifiers, func(m planmodifier.String) bool { return isReplace(m) })
-	case schema.Int64Attribute:
-		return slices.ContainsFunc(a.PlanModifiers, func(m planmodifier.Int64) bool { return isReplace(m) })
-	}
-	return false
 }
 
 // The Apikley credential is only needed by Apikley resources: a missing key

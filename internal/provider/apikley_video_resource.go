@@ -24,57 +24,69 @@ type apikleyVideoModel struct {
 	ImageURL    types.String `tfsdk:"image_url"`
 }
 
+// apikleyVideo is runway_apikley_video's generation kind.
+type apikleyVideo struct{}
+
 func newApikleyVideoResource() resource.Resource {
+	return newApikleyGeneration[apikleyVideoModel](apikleyVideo{})
+}
+
+func (apikleyVideo) name() string { return "apikley_video" }
+
+func (apikleyVideo) description() string {
+	return "Generates a video with Runway through the Apikley gateway (`POST /api/v1/runway/generate`), " +
+		"from a prompt (text-to-video) or a reference image (image-to-video). Apply submits one paid task, saves " +
+		"its id in the state at once, waits for it and exposes the video and cover URLs. Every generation input " +
+		"forces a new generation. Its `id` is the `task_id` to extend with `runway_apikley_extension`. Apikley " +
+		"has no delete endpoint: destroy only removes the resource from the state (the gateway keeps videos 14 days)."
+}
+
+func (apikleyVideo) inputs() map[string]schema.Attribute {
 	inputs := map[string]schema.Attribute{
 		"prompt": apikleyPromptAttribute("What the video shows; with `image_url`, how to animate the image."),
-		"duration": int64Input(schema.Int64Attribute{
+		"duration": schema.Int64Attribute{
 			MarkdownDescription: "Length of the video in seconds: `5` or `10`. A 10-second video cannot be `1080p`.",
 			Required:            true,
 			Validators:          []validator.Int64{int64validator.OneOf(5, 10)},
-		}),
-		"aspect_ratio": stringInput(schema.StringAttribute{
+		},
+		"aspect_ratio": schema.StringAttribute{
 			MarkdownDescription: "Aspect ratio: `16:9`, `4:3`, `1:1`, `3:4` or `9:16`. Required without `image_url` " +
 				"(text-to-video); with `image_url` the image decides and the gateway ignores this value.",
 			Optional:   true,
 			Validators: []validator.String{stringvalidator.OneOf(apikley.AspectRatios()...)},
-		}),
-		"image_url": stringInput(schema.StringAttribute{
+		},
+		"image_url": schema.StringAttribute{
 			MarkdownDescription: "Public URL of a reference image to animate (image-to-video), for example the " +
 				"`cover_image_url` of another generation. The gateway answers code 451 when it cannot fetch it.",
 			Optional:   true,
 			Validators: []validator.String{callbackURLValidator{}},
-		}),
+		},
 	}
-	return newApikleyGeneration(apikleySpec[apikleyVideoModel]{
-		name: "apikley_video",
-		description: "Generates a video with Runway through the Apikley gateway (`POST /api/v1/runway/generate`), " +
-			"from a prompt (text-to-video) or a reference image (image-to-video). Apply submits one paid task, saves " +
-			"its id in the state at once, waits for it and exposes the video and cover URLs. Every generation input " +
-			"forces a new generation. Its `id` is the `task_id` to extend with `runway_apikley_extension`. Apikley " +
-			"has no delete endpoint: destroy only removes the resource from the state (the gateway keeps videos 14 days).",
-		inputs: inputs,
-		configValidators: []resource.ConfigValidator{
-			qualityDurationValidator{},
-			aspectRatioRequiredValidator{},
-		},
-		common: func(m *apikleyVideoModel) *apikleyCommon { return &m.apikleyCommon },
-		submit: func(ctx context.Context, client *apikley.Client, m *apikleyVideoModel) (string, error) {
-			return client.Generate(ctx, &apikley.GenerateRequest{
-				Prompt:      m.Prompt.ValueString(),
-				Duration:    int(m.Duration.ValueInt64()),
-				Quality:     m.Quality.ValueString(),
-				AspectRatio: m.AspectRatio.ValueString(),
-				ImageURL:    m.ImageURL.ValueString(),
-				WaterMark:   m.Watermark.ValueStringPointer(),
-				CallBackURL: m.CallbackURL.ValueString(),
-			})
-		},
-		imported: func(m *apikleyVideoModel) bool { return m.Prompt.IsNull() },
-		adopt: func(m *apikleyVideoModel, t *apikley.TaskDetail) {
-			m.Prompt = stringOrNull(t.GenerateParam.Prompt)
-			m.ImageURL = stringOrNull(strings.TrimSpace(t.GenerateParam.ImageURL))
-		},
+	return inputs
+}
+
+func (apikleyVideo) configValidators() []resource.ConfigValidator {
+	return []resource.ConfigValidator{qualityDurationValidator{}, aspectRatioRequiredValidator{}}
+}
+
+func (apikleyVideo) submit(ctx context.Context, d *providerData, m *apikleyVideoModel) (*apikley.TaskDetail, error) {
+	id, err := d.apikley.Generate(ctx, &apikley.GenerateRequest{
+		Prompt:      m.Prompt.ValueString(),
+		Duration:    int(m.Duration.ValueInt64()),
+		Quality:     m.Quality.ValueString(),
+		AspectRatio: m.AspectRatio.ValueString(),
+		ImageURL:    m.ImageURL.ValueString(),
+		WaterMark:   m.Watermark.ValueStringPointer(),
+		CallBackURL: m.CallbackURL.ValueString(),
 	})
+	if err != nil {
+		return nil, err
+	}
+	return submittedApikleyTask(id, ""), nil
+}
+
+func (apikleyVideo) adopt(m *apikleyVideoModel, t *apikley.TaskDetail) {
+	m.ImageURL = stringOrNull(strings.TrimSpace(t.GenerateParam.ImageURL))
 }
 
 // qualityDurationValidator refuses 1080p with a 10-second duration, which

@@ -53,7 +53,7 @@ func (d *assetDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		if useapi.IsNotFound(err) {
 			summary = "Asset " + id + " not found"
 		}
-		resp.Diagnostics.Append(useapiErrorDiagnostic(summary, err)...)
+		resp.Diagnostics.Append(gatewayErrorDiagnostic(summary, err)...)
 		return
 	}
 	out, diags := assetFromAPI(ctx, asset)

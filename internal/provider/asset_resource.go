@@ -251,7 +251,7 @@ func (r *assetResource) Create(ctx context.Context, req resource.CreateRequest, 
 					"runway_assets data source and import it (terraform import runway_asset.<name> <asset id>) or delete it before applying again.", source, err))
 			return
 		}
-		resp.Diagnostics.Append(useapiErrorDiagnostic("Uploading "+source+" failed", err)...)
+		resp.Diagnostics.Append(gatewayErrorDiagnostic("Uploading "+source+" failed", err)...)
 		return
 	}
 	tflog.Info(ctx, "asset uploaded", map[string]any{"asset_id": uploaded.AssetID, "bytes": info.Size})
@@ -283,7 +283,7 @@ func (r *assetResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(useapiErrorDiagnostic("Reading asset "+m.ID.ValueString()+" failed", err)...)
+		resp.Diagnostics.Append(gatewayErrorDiagnostic("Reading asset "+m.ID.ValueString()+" failed", err)...)
 		return
 	}
 	m.URL = types.StringValue(stableURL(m.URL.ValueString(), asset.URL, time.Now()))
@@ -328,7 +328,7 @@ func (r *assetResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if err := client.DeleteAsset(ctx, m.ID.ValueString()); err != nil && !useapi.IsNotFound(err) {
-		resp.Diagnostics.Append(useapiErrorDiagnostic("Deleting asset "+m.ID.ValueString()+" failed", err)...)
+		resp.Diagnostics.Append(gatewayErrorDiagnostic("Deleting asset "+m.ID.ValueString()+" failed", err)...)
 	}
 }
 

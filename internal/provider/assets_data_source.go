@@ -107,7 +107,7 @@ func (d *assetsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	listed, err := client.ListAllAssets(ctx, m.MediaType.ValueString(), limit)
 	if err != nil {
-		resp.Diagnostics.Append(useapiErrorDiagnostic("Listing assets failed", err)...)
+		resp.Diagnostics.Append(gatewayErrorDiagnostic("Listing assets failed", err)...)
 		return
 	}
 	assets := make([]assetModel, 0, len(listed))

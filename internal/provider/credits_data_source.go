@@ -82,7 +82,7 @@ func (d *creditsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 				": check `email` against the runway_accounts data source.")
 			return
 		}
-		resp.Diagnostics.Append(useapiErrorDiagnostic(summary, err)...)
+		resp.Diagnostics.Append(gatewayErrorDiagnostic(summary, err)...)
 		return
 	}
 	m.ID = types.StringValue("default")

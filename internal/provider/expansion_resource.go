@@ -25,57 +25,69 @@ type expansionModel struct {
 	OutpaintAspectRatio types.String `tfsdk:"outpaint_aspect_ratio"`
 }
 
+// expansion is runway_expansion's generation kind.
+type expansion struct{}
+
 func newExpansionResource() resource.Resource {
+	return newUseapiGeneration[expansionModel](expansion{})
+}
+
+func (expansion) name() string { return "expansion" }
+
+func (expansion) description() string {
+	return "Expands (outpaints) a video to another format with Runway Gen-3 Alpha Turbo (`POST /gen3turbo/expand`). " +
+		"Apply submits one paid task, saves its id in the state at once, waits for it and exposes the generated " +
+		"video. Every generation input forces a new generation."
+}
+
+func (expansion) inputs() map[string]schema.Attribute {
 	inputs := map[string]schema.Attribute{
 		"video_asset_id": assetIDAttribute("Video asset to expand (outpaint). The generated video's asset id is `output_video_asset_id`.", true),
 		"image_asset_id": assetIDAttribute("Image asset used as the first frame; an outpainted image of the video's first frame gives the best results.", false),
-		"text_prompt": stringInput(schema.StringAttribute{
+		"text_prompt": schema.StringAttribute{
 			MarkdownDescription: "Optional text prompt; Expand Video works well without one.",
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-		}),
-		"seconds": int64Input(schema.Int64Attribute{
+		},
+		"seconds": schema.Int64Attribute{
 			MarkdownDescription: "Length of the result in seconds, `5` or `10`. Defaults to the asset's duration, else 10.",
 			Optional:            true,
 			Validators:          []validator.Int64{int64validator.OneOf(5, 10)},
-		}),
-		"outpaint_aspect_ratio": stringInput(schema.StringAttribute{
+		},
+		"outpaint_aspect_ratio": schema.StringAttribute{
 			MarkdownDescription: "Aspect ratio of the result: `landscape` (the gateway's default) or `portrait`.",
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.OneOf("landscape", "portrait")},
-		}),
+		},
 	}
-	return newUseapiGeneration(useapiSpec[expansionModel]{
-		name: "expansion",
-		description: "Expands (outpaints) a video to another format with Runway Gen-3 Alpha Turbo (`POST /gen3turbo/expand`). " +
-			"Apply submits one paid task, saves its id in the state at once, waits for it and exposes the generated " +
-			"video. Every generation input forces a new generation.",
-		inputs: inputs,
-		common: func(m *expansionModel) *generationCommon { return &m.generationCommon },
-		submit: func(ctx context.Context, client *useapi.Client, m *expansionModel) (*useapi.Task, error) {
-			o := m.options()
-			return client.CreateGen3TurboExpand(ctx, &useapi.Gen3TurboExpandRequest{
-				VideoAssetID:        m.InputVideoAssetID.ValueString(),
-				ImageAssetID:        m.ImageAssetID.ValueStringPointer(),
-				TextPrompt:          m.TextPrompt.ValueStringPointer(),
-				Seconds:             m.Seconds.ValueInt64Pointer(),
-				OutpaintAspectRatio: m.OutpaintAspectRatio.ValueStringPointer(),
-				Seed:                o.Seed,
-				ExploreMode:         o.ExploreMode,
-				ReplyURL:            o.ReplyURL,
-				ReplyRef:            o.ReplyRef,
-				MaxJobs:             o.MaxJobs,
-			})
-		},
-		estimate: func(ctx context.Context, d *providerData, m *expansionModel) (estimate, string) {
-			seconds := secondsOfInput(ctx, d, m.Seconds, m.InputVideoAssetID)
-			return estimateCredits(d.creditRates, "gen3a_turbo", seconds, m.ExploreMode), "expanding " + describeID(m.InputVideoAssetID)
-		},
-		imported: func(m *expansionModel) bool { return m.InputVideoAssetID.IsNull() },
-		adopt: func(m *expansionModel, t *useapi.Task) {
-			o := optionsOf(t)
-			m.TextPrompt = o.string("text_prompt")
-			m.Seconds = o.int64("seconds")
-		},
+	return inputs
+}
+
+func (expansion) configValidators() []resource.ConfigValidator { return nil }
+
+func (expansion) submit(ctx context.Context, d *providerData, m *expansionModel) (*useapi.Task, error) {
+	o := m.options()
+	return d.useapi.CreateGen3TurboExpand(ctx, &useapi.Gen3TurboExpandRequest{
+		VideoAssetID:        m.InputVideoAssetID.ValueString(),
+		ImageAssetID:        m.ImageAssetID.ValueStringPointer(),
+		TextPrompt:          m.TextPrompt.ValueStringPointer(),
+		Seconds:             m.Seconds.ValueInt64Pointer(),
+		OutpaintAspectRatio: m.OutpaintAspectRatio.ValueStringPointer(),
+		Seed:                o.Seed,
+		ExploreMode:         o.ExploreMode,
+		ReplyURL:            o.ReplyURL,
+		ReplyRef:            o.ReplyRef,
+		MaxJobs:             o.MaxJobs,
 	})
+}
+
+func (expansion) estimate(ctx context.Context, d *providerData, m *expansionModel) (estimate, string) {
+	seconds := secondsOfInput(ctx, d, m.Seconds, m.InputVideoAssetID)
+	return estimateCredits(d.creditRates, "gen3a_turbo", seconds, m.ExploreMode), "expanding " + describeID(m.InputVideoAssetID)
+}
+
+func (expansion) adopt(m *expansionModel, t *useapi.Task) {
+	o := optionsOf(t)
+	m.TextPrompt = o.string("text_prompt")
+	m.Seconds = o.int64("seconds")
 }

@@ -3,14 +3,14 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // Limits documented by the gateway for the options every create accepts.
@@ -22,64 +22,40 @@ const (
 // The schema helpers below build the attributes the generation resources
 // share, so that a range or a description is written once.
 
-// generationInput marks an argument that defines the generation: changing it
-// means a new (paid) task, so it forces replacement — except when the prior
-// state does not know the value (after an import), where the configuration
-// is adopted in place instead of paying again.
-func stringInput(a schema.StringAttribute) schema.StringAttribute {
-	a.PlanModifiers = append(a.PlanModifiers, replaceIfStateKnown{})
-	return a
-}
-
-func int64Input(a schema.Int64Attribute) schema.Int64Attribute {
-	a.PlanModifiers = append(a.PlanModifiers, replaceIfStateKnown{})
-	return a
-}
-
-func float64Input(a schema.Float64Attribute) schema.Float64Attribute {
-	a.PlanModifiers = append(a.PlanModifiers, replaceIfStateKnown{})
-	return a
-}
-
-func boolInput(a schema.BoolAttribute) schema.BoolAttribute {
-	a.PlanModifiers = append(a.PlanModifiers, replaceIfStateKnown{})
-	return a
-}
-
 // assetIDAttribute is a required or optional asset id input.
 func assetIDAttribute(description string, required bool) schema.StringAttribute {
-	return stringInput(schema.StringAttribute{
+	return schema.StringAttribute{
 		MarkdownDescription: description + " Asset ids look like `user:<id>-runwayml:<email>-asset:<uuid>`; " +
 			"use `runway_asset.<name>.id`, the `video_asset_id` of another generation, or the `runway_assets` data source.",
 		Required:   required,
 		Optional:   !required,
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-	})
+	}
 }
 
 // cameraMotionAttribute is one of gen2's six camera axes (−10…10).
 func cameraMotionAttribute(axis string) schema.Int64Attribute {
-	return int64Input(schema.Int64Attribute{
+	return schema.Int64Attribute{
 		MarkdownDescription: "Camera motion along the " + axis + " axis, `-10`…`10`. Cannot be combined with `motion`.",
 		Optional:            true,
 		Validators:          []validator.Int64{int64validator.Between(-10, 10)},
-	})
+	}
 }
 
 // commonInputAttributes are the options every useapi.net create accepts.
 func commonInputAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"seed": int64Input(schema.Int64Attribute{
+		"seed": schema.Int64Attribute{
 			MarkdownDescription: "Seed of the generation, `1`…`4294967294`. Fix it to make a generation reproducible.",
 			Optional:            true,
 			Validators:          []validator.Int64{int64validator.Between(1, maxSeed)},
-		}),
-		"explore_mode": boolInput(schema.BoolAttribute{
+		},
+		"explore_mode": schema.BoolAttribute{
 			MarkdownDescription: "Run a relaxed generation on a Runway Unlimited plan: no credits are charged, " +
 				"but the task may queue for a long time (raise `timeouts.create`).",
 			Optional: true,
-		}),
-		"reply_url": stringInput(schema.StringAttribute{
+		},
+		"reply_url": schema.StringAttribute{
 			MarkdownDescription: "URL the gateway calls when the task completes or fails (at most 1024 characters). " +
 				"Defaults to the account's callback URL.",
 			Optional: true,
@@ -87,112 +63,52 @@ func commonInputAttributes() map[string]schema.Attribute {
 				stringvalidator.LengthAtMost(maxReplyLength),
 				callbackURLValidator{},
 			},
-		}),
-		"reply_ref": stringInput(schema.StringAttribute{
+		},
+		"reply_ref": schema.StringAttribute{
 			MarkdownDescription: "Your own reference, stored with the task and returned in callbacks (at most 1024 characters).",
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtMost(maxReplyLength)},
-		}),
-		"max_jobs": int64Input(schema.Int64Attribute{
+		},
+		"max_jobs": schema.Int64Attribute{
 			MarkdownDescription: "How many tasks the account may run in parallel, `1`…`10`. Defaults to the account's setting.",
 			Optional:            true,
 			Validators:          []validator.Int64{int64validator.Between(1, 10)},
-		}),
+		},
 	}
-}
-
-// artifactAttrTypes is the element type of the `artifacts` list, shared by
-// the generation resources and the runway_task data source.
-var artifactAttrTypes = map[string]attr.Type{
-	"asset_id":     types.StringType,
-	"id":           types.StringType,
-	"url":          types.StringType,
-	"preview_urls": types.ListType{ElemType: types.StringType},
-	"filename":     types.StringType,
-	"file_size":    types.Int64Type,
-	"duration":     types.Float64Type,
-	"width":        types.Int64Type,
-	"height":       types.Int64Type,
-	"frame_rate":   types.Float64Type,
-	"created_at":   types.StringType,
-}
-
-var artifactObjectType = types.ObjectType{AttrTypes: artifactAttrTypes}
-
-// artifactAttributeDescriptions documents the artifact object's fields.
-var artifactAttributeDescriptions = map[string]string{
-	"asset_id":     "Asset id of the artifact: usable directly as the input asset of the next generation.",
-	"id":           "Artifact UUID.",
-	"url":          "Signed download URL. The gateway signs a new URL on every read; the provider keeps the URL in state while it is valid and replaces it shortly before it expires.",
-	"preview_urls": "Preview image URLs.",
-	"filename":     "File name given by Runway.",
-	"file_size":    "Size in bytes.",
-	"duration":     "Duration in seconds.",
-	"width":        "Width in pixels.",
-	"height":       "Height in pixels.",
-	"frame_rate":   "Frames per second.",
-	"created_at":   "Creation time reported by the gateway.",
 }
 
 // generationOutputAttributes are the computed attributes of a generation.
 func generationOutputAttributes() map[string]schema.Attribute {
-	artifactAttrs := map[string]schema.Attribute{}
-	for name, t := range artifactAttrTypes {
-		d := artifactAttributeDescriptions[name]
-		switch t {
-		case types.StringType:
-			artifactAttrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: d}
-		case types.Int64Type:
-			artifactAttrs[name] = schema.Int64Attribute{Computed: true, MarkdownDescription: d}
-		case types.Float64Type:
-			artifactAttrs[name] = schema.Float64Attribute{Computed: true, MarkdownDescription: d}
-		default:
-			artifactAttrs[name] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: d}
-		}
-	}
-	keep := []planmodifier.String{useapiOutput}
 	return map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			MarkdownDescription: "The task id (`user:<id>-runwayml:<email>-task:<uuid>`).",
 			Computed:            true,
-			PlanModifiers:       []planmodifier.String{identityOutput},
 		},
 		"task_id": schema.StringAttribute{
 			MarkdownDescription: "The task id, as `id`; use it with the `runway_task` data source.",
 			Computed:            true,
-			PlanModifiers:       []planmodifier.String{identityOutput},
 		},
 		"status": schema.StringAttribute{
 			MarkdownDescription: "Task status: `PENDING`, `RUNNING`, `THROTTLED`, `SUCCEEDED` or `FAILED` " +
 				"(the gateway may add others; only `SUCCEEDED` and `FAILED` are final).",
-			Computed:      true,
-			PlanModifiers: keep,
+			Computed: true,
 		},
 		"progress": schema.Float64Attribute{
 			MarkdownDescription: "Progress reported by the gateway, `0`…`1`; null before the task starts.",
 			Computed:            true,
-			PlanModifiers:       []planmodifier.Float64{useapiOutput},
 		},
 		"created_at": schema.StringAttribute{
 			MarkdownDescription: "Creation time of the task as reported by the gateway (RFC 3339).",
 			Computed:            true,
-			PlanModifiers:       []planmodifier.String{identityOutput},
 		},
 		"error": schema.StringAttribute{
 			MarkdownDescription: "Why the task failed (the gateway's message, reason and moderation category); null unless `status` is `FAILED`.",
 			Computed:            true,
-			PlanModifiers:       keep,
 		},
-		"artifacts": schema.ListNestedAttribute{
-			MarkdownDescription: "The generated files, once the task has succeeded.",
-			Computed:            true,
-			NestedObject:        schema.NestedAttributeObject{Attributes: artifactAttrs},
-			PlanModifiers:       []planmodifier.List{useapiOutput},
-		},
+		"artifacts": artifactsResourceAttribute(),
 		"video_url": schema.StringAttribute{
 			MarkdownDescription: "URL of the first artifact (the generated video); null until the task has succeeded.",
 			Computed:            true,
-			PlanModifiers:       keep,
 		},
 		"output_video_asset_id": videoAssetIDOutputAttribute(),
 		"estimated_credits": schema.Int64Attribute{
@@ -200,14 +116,12 @@ func generationOutputAttributes() map[string]schema.Attribute {
 				"shows the spend before approval: output seconds × the model's rate (provider `credit_rates`), `0` with " +
 				"`explore_mode = true`. When the length depends on an input asset not known at plan time, the longest " +
 				"output (10 s) is assumed.",
-			Computed:      true,
-			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			Computed: true,
 		},
 		"credits_used": schema.Int64Attribute{
 			MarkdownDescription: "The account's used plan credits as the gateway reported them when this task was accepted " +
 				"(`features.numPlanCredits_used`: an account total, including this task); null when not reported.",
-			Computed:      true,
-			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			Computed: true,
 		},
 	}
 }
@@ -217,8 +131,7 @@ func videoAssetIDOutputAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: "Asset id of the first artifact (the generated video), to feed the next generation " +
 			"(for example `runway_expansion.video_asset_id = runway_gen2_extension.x.video_asset_id`); null until the task has succeeded.",
-		Computed:      true,
-		PlanModifiers: []planmodifier.String{useapiOutput},
+		Computed: true,
 	}
 }
 
@@ -253,6 +166,14 @@ func useapiKnobAttributes() map[string]schema.Attribute {
 		Validators: []validator.String{stringvalidator.OneOf(deletionPolicyDelete, deletionPolicyAbandon)},
 	}
 	return knobs
+}
+
+var booldefaultTrue = booldefault.StaticBool(true)
+
+func stringDefault(v string) defaults.String { return stringdefault.StaticString(v) }
+
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	return timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
 }
 
 // mergeAttributes returns one map holding every given attribute; a name

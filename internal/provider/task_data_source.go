@@ -89,29 +89,6 @@ func (d *taskDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-// artifactsDataSourceAttribute is the data-source form of `artifacts`.
-func artifactsDataSourceAttribute() schema.ListNestedAttribute {
-	attrs := map[string]schema.Attribute{}
-	for name, t := range artifactAttrTypes {
-		d := artifactAttributeDescriptions[name]
-		switch t {
-		case types.StringType:
-			attrs[name] = schema.StringAttribute{Computed: true, MarkdownDescription: d}
-		case types.Int64Type:
-			attrs[name] = schema.Int64Attribute{Computed: true, MarkdownDescription: d}
-		case types.Float64Type:
-			attrs[name] = schema.Float64Attribute{Computed: true, MarkdownDescription: d}
-		default:
-			attrs[name] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: d}
-		}
-	}
-	return schema.ListNestedAttribute{
-		MarkdownDescription: "The generated files, once the task has succeeded.",
-		Computed:            true,
-		NestedObject:        schema.NestedAttributeObject{Attributes: attrs},
-	}
-}
-
 func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	ctx = d.data.withMasking(ctx)
 	var m taskDataSourceModel
@@ -138,9 +115,9 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 
 	var outputs generationCommon
 	outputs.Artifacts = types.ListNull(artifactObjectType)
-	resp.Diagnostics.Append(fillFromTask(ctx, &outputs, task, time.Now())...)
+	resp.Diagnostics.Append(outputs.fill(ctx, task, time.Now())...)
 	m.Status, m.Progress, m.CreatedAt, m.Error = outputs.Status, outputs.Progress, outputs.CreatedAt, outputs.Error
-	m.Artifacts, m.VideoURL, m.VideoAssetID = outputs.Artifacts, outputs.VideoURL, outputs.VideoAssetID
+	m.Artifacts, m.VideoURL, m.VideoAssetID = outputs.Artifacts, outputs.VideoURL, outputs.OutputVideoAssetID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

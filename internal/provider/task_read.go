@@ -53,7 +53,7 @@ func readTask[T any](ctx context.Context, r taskReader, backend taskBackend[T], 
 		if errors.Is(err, context.Canceled) {
 			summary = "Reading " + r.gateway + " task " + id + " was interrupted"
 		}
-		diags.Append(backend.errorDiagnostic(summary, err)...)
+		diags.Append(gatewayErrorDiagnostic(summary, err)...)
 		return task, false
 	}
 	return task, true

@@ -6,13 +6,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
@@ -48,11 +46,26 @@ type generationCommon struct {
 	Error     types.String  `tfsdk:"error"`
 	Artifacts types.List    `tfsdk:"artifacts"`
 	VideoURL  types.String  `tfsdk:"video_url"`
-	// VideoAssetID is `output_video_asset_id`: runway_expansion uses the
-	// name `video_asset_id` for its input, so the one name that means "the
-	// generated video's asset" on every resource is this one; the other
-	// resources also expose it as `video_asset_id` (see videoAssetIDOutput).
-	VideoAssetID types.String `tfsdk:"output_video_asset_id"`
+	// OutputVideoAssetID: runway_expansion uses the name `video_asset_id`
+	// for its input, so the one name that means "the generated video's
+	// asset" on every resource is this one; some resources also expose it
+	// as `video_asset_id` (generationWithVideoAssetID).
+	OutputVideoAssetID types.String `tfsdk:"output_video_asset_id"`
+}
+
+// generationWithVideoAssetID is embedded instead of generationCommon by the
+// models whose own inputs leave the name `video_asset_id` free
+// (runway_gen2_extension, runway_video_to_video): they expose the generated
+// video's asset id under that name too, equal to `output_video_asset_id`.
+type generationWithVideoAssetID struct {
+	generationCommon
+	VideoAssetID types.String `tfsdk:"video_asset_id"`
+}
+
+func (c *generationWithVideoAssetID) fill(ctx context.Context, t *useapi.Task, now time.Time) diag.Diagnostics {
+	diags := c.generationCommon.fill(ctx, t, now)
+	c.VideoAssetID = c.OutputVideoAssetID
+	return diags
 }
 
 // commonOptions are the create options shared by every request struct.
@@ -74,79 +87,42 @@ func (c *generationCommon) options() commonOptions {
 	}
 }
 
-// useapiSpec is what a useapi.net generation resource declares: its own
-// inputs and how they map onto its create request.
-type useapiSpec[M any] struct {
-	name             string
-	description      string
-	inputs           map[string]schema.Attribute
-	configValidators []resource.ConfigValidator
-	// common returns the embedded generationCommon of a model.
-	common func(m *M) *generationCommon
-	// submit sends the create request for a model.
-	submit func(ctx context.Context, client *useapi.Client, m *M) (*useapi.Task, error)
-	// imported reports whether a model's required inputs are unknown to
-	// the state, which only happens right after an import.
-	imported func(m *M) bool
-	// adopt fills, after an import, the inputs the task reports (prompt,
-	// seconds…); inputs it cannot recover stay null and are taken from the
-	// configuration by the next apply without a new task.
-	adopt func(m *M, task *useapi.Task)
-	// videoAssetIDOutput, when set, returns the model's `video_asset_id`
-	// output, kept equal to `output_video_asset_id`.
-	videoAssetIDOutput func(m *M) *types.String
-	// estimate prices a planned generation with the provider's rates and
-	// describes it for diagnostics.
-	estimate func(ctx context.Context, d *providerData, m *M) (estimate, string)
+// newUseapiGeneration builds a useapi.net generation resource of model M
+// on the engine.
+func newUseapiGeneration[M any, P generationModel[M, *useapi.Task]](kind generationKind[P, *useapi.Task]) resource.Resource {
+	return newGenerationResource[M, P, *useapi.Task](kind, useapiGateway{})
 }
 
-// newUseapiGeneration builds a useapi.net generation resource on the engine.
-func newUseapiGeneration[M any](spec useapiSpec[M]) resource.Resource {
-	return &generationResource[M, *useapi.Task]{kind: generationKind[M, *useapi.Task]{
-		name:             spec.name,
-		description:      spec.description,
-		configValidators: spec.configValidators,
-		attributes: mergeAttributes(
-			spec.inputs,
-			commonInputAttributes(),
-			useapiKnobAttributes(),
-			generationOutputAttributes(),
-		),
-		lifecycle: func(m *M) *lifecycleFields { return &spec.common(m).lifecycleFields },
-		backend:   useapiBackendOf,
-		submit: func(ctx context.Context, d *providerData, m *M) (*useapi.Task, error) {
-			return spec.submit(ctx, d.useapi, m)
-		},
-		fill: func(ctx context.Context, m *M, t *useapi.Task, now time.Time) diag.Diagnostics {
-			c := spec.common(m)
-			diags := fillFromTask(ctx, c, t, now)
-			if spec.videoAssetIDOutput != nil {
-				*spec.videoAssetIDOutput(m) = c.VideoAssetID
-			}
-			return diags
-		},
-		remove: func(ctx context.Context, d *providerData, m *M) diag.Diagnostics {
-			return removeUseapiGeneration(ctx, d.useapi, spec.common(m))
-		},
-		afterRead: func(m *M, t *useapi.Task) {
-			if spec.imported(m) {
-				spec.adopt(m, t)
-				c := spec.common(m)
-				c.Seed, c.ExploreMode, c.ReplyURL, c.ReplyRef = adoptCommon(c, t)
-			}
-		},
-		estimate: spec.estimate,
-		importState: func(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("task_id"), req.ID)...)
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_policy"), deletionPolicyDelete)...)
-		},
-	}}
+// useapiGateway is what useapi.net gives its generation resources.
+type useapiGateway struct{}
+
+func (useapiGateway) taskAPI(d *providerData) (taskBackend[*useapi.Task], diag.Diagnostics) {
+	return useapiBackendOf(d)
 }
 
-// fillFromTask copies everything the gateway reports about a task into c.
-// Every output ends up known (a value or null), as Terraform requires after
-// apply.
-func fillFromTask(ctx context.Context, c *generationCommon, task *useapi.Task, now time.Time) diag.Diagnostics {
+func (useapiGateway) isFinal(status string) bool { return useapi.IsTerminal(status) }
+
+func (useapiGateway) sharedAttributes() map[string]schema.Attribute {
+	return mergeAttributes(commonInputAttributes(), useapiKnobAttributes(), generationOutputAttributes())
+}
+
+// adoptReported recovers, after an import, the common inputs a task reports.
+func (c *generationCommon) adoptReported(t *useapi.Task) {
+	c.Seed, c.ExploreMode, c.ReplyURL, c.ReplyRef = adoptCommon(c, t)
+}
+
+// remove implements deletion_policy.
+func (c *generationCommon) remove(ctx context.Context, d *providerData) diag.Diagnostics {
+	client, diags := d.useapiClient()
+	if diags.HasError() {
+		return diags
+	}
+	return removeUseapiGeneration(ctx, client, c)
+}
+
+// fill copies everything the gateway reports about a task into c. Every
+// output ends up known (a value or null), as Terraform requires after apply.
+func (c *generationCommon) fill(ctx context.Context, task *useapi.Task, now time.Time) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if task.TaskID != "" {
 		c.ID = types.StringValue(task.TaskID)
@@ -174,7 +150,7 @@ func fillFromTask(ctx context.Context, c *generationCommon, task *useapi.Task, n
 	artifacts, d := artifactsFromTask(ctx, task, c.Artifacts, now)
 	diags.Append(d...)
 	c.Artifacts = artifacts
-	c.VideoURL, c.VideoAssetID = firstArtifact(ctx, artifacts)
+	c.VideoURL, c.OutputVideoAssetID = firstArtifact(ctx, artifacts)
 	return diags
 }
 
@@ -205,12 +181,12 @@ func removeUseapiGeneration(ctx context.Context, client *useapi.Client, c *gener
 			continue
 		}
 		if err := client.DeleteAsset(ctx, id); err != nil && !useapi.IsNotFound(err) {
-			diags.Append(useapiErrorDiagnostic("Deleting artifact asset "+id+" failed", err)...)
+			diags.Append(gatewayErrorDiagnostic("Deleting artifact asset "+id+" failed", err)...)
 			return diags
 		}
 	}
 	if err := client.DeleteTask(ctx, c.ID.ValueString()); err != nil && !useapi.IsNotFound(err) {
-		diags.Append(useapiErrorDiagnostic("Deleting Runway task "+c.ID.ValueString()+" failed", err)...)
+		diags.Append(gatewayErrorDiagnostic("Deleting Runway task "+c.ID.ValueString()+" failed", err)...)
 	}
 	return diags
 }
@@ -248,8 +224,6 @@ func (useapiBackend) status(t *useapi.Task) string {
 	return t.Status
 }
 
-func (useapiBackend) terminal(status string) bool { return useapi.IsTerminal(status) }
-
 func (useapiBackend) failure(t *useapi.Task) string {
 	if t == nil || t.Status != useapi.StatusFailed {
 		return ""
@@ -259,13 +233,4 @@ func (useapiBackend) failure(t *useapi.Task) string {
 
 func (useapiBackend) isNotFound(err error) bool { return useapi.IsNotFound(err) }
 
-func (useapiBackend) errorDiagnostic(summary string, err error) diag.Diagnostics {
-	return useapiErrorDiagnostic(summary, err)
-}
-
 func (b useapiBackend) capacity() *capacityGate { return b.gate }
-
-// isOutcomeUnknown reports whether a create's fate is unknown on any gateway.
-func isOutcomeUnknown(err error) bool {
-	return useapi.IsOutcomeUnknown(err) || apikley.IsOutcomeUnknown(err)
-}

@@ -16,8 +16,7 @@ import (
 
 // videoToVideoModel is runway_video_to_video: POST /gen3/video (seed 002).
 type videoToVideoModel struct {
-	generationCommon
-	VideoAssetID            types.String  `tfsdk:"video_asset_id"`
+	generationWithVideoAssetID
 	AssetID                 types.String  `tfsdk:"asset_id"`
 	TextPrompt              types.String  `tfsdk:"text_prompt"`
 	StructureTransformation types.Float64 `tfsdk:"structure_transformation"`
@@ -25,64 +24,75 @@ type videoToVideoModel struct {
 	Resolution              types.String  `tfsdk:"resolution"`
 }
 
+// videoToVideo is runway_video_to_video's generation kind.
+type videoToVideo struct{}
+
 func newVideoToVideoResource() resource.Resource {
+	return newUseapiGeneration[videoToVideoModel](videoToVideo{})
+}
+
+func (videoToVideo) name() string { return "video_to_video" }
+
+func (videoToVideo) description() string {
+	return "Restyles a video with a text prompt using Runway Gen-3 Alpha Video to Video (`POST /gen3/video`). " +
+		"Apply submits one paid task, saves its id in the state at once, waits for it and exposes the generated " +
+		"video. Every generation input forces a new generation."
+}
+
+func (videoToVideo) inputs() map[string]schema.Attribute {
 	inputs := map[string]schema.Attribute{
 		"video_asset_id": videoAssetIDOutputAttribute(),
 		"asset_id":       assetIDAttribute("Video asset to restyle. Video to Video works in 16:9; other aspect ratios are cropped.", true),
-		"text_prompt": stringInput(schema.StringAttribute{
+		"text_prompt": schema.StringAttribute{
 			MarkdownDescription: "Describes the desired changes.",
 			Required:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-		}),
-		"structure_transformation": float64Input(schema.Float64Attribute{
+		},
+		"structure_transformation": schema.Float64Attribute{
 			MarkdownDescription: "How far the result may depart from the input's structure, `0`…`10` " +
 				"(higher is more change). The gateway defaults to `3`.",
 			Optional:   true,
 			Validators: []validator.Float64{float64validator.Between(0, 10)},
-		}),
-		"seconds": int64Input(schema.Int64Attribute{
+		},
+		"seconds": schema.Int64Attribute{
 			MarkdownDescription: "Length of the result in seconds, `5` or `10`. Defaults to the asset's duration, else 10.",
 			Optional:            true,
 			Validators:          []validator.Int64{int64validator.OneOf(5, 10)},
-		}),
-		"resolution": stringInput(schema.StringAttribute{
+		},
+		"resolution": schema.StringAttribute{
 			MarkdownDescription: "Output resolution; only `720p` is supported (the default).",
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.OneOf("720p")},
-		}),
+		},
 	}
-	return newUseapiGeneration(useapiSpec[videoToVideoModel]{
-		name: "video_to_video",
-		description: "Restyles a video with a text prompt using Runway Gen-3 Alpha Video to Video (`POST /gen3/video`). " +
-			"Apply submits one paid task, saves its id in the state at once, waits for it and exposes the generated " +
-			"video. Every generation input forces a new generation.",
-		inputs:             inputs,
-		videoAssetIDOutput: func(m *videoToVideoModel) *types.String { return &m.VideoAssetID },
-		common:             func(m *videoToVideoModel) *generationCommon { return &m.generationCommon },
-		submit: func(ctx context.Context, client *useapi.Client, m *videoToVideoModel) (*useapi.Task, error) {
-			o := m.options()
-			return client.CreateGen3Video(ctx, &useapi.Gen3VideoRequest{
-				AssetID:                 m.AssetID.ValueString(),
-				TextPrompt:              m.TextPrompt.ValueString(),
-				StructureTransformation: m.StructureTransformation.ValueFloat64Pointer(),
-				Seconds:                 m.Seconds.ValueInt64Pointer(),
-				Resolution:              m.Resolution.ValueStringPointer(),
-				Seed:                    o.Seed,
-				ExploreMode:             o.ExploreMode,
-				ReplyURL:                o.ReplyURL,
-				ReplyRef:                o.ReplyRef,
-				MaxJobs:                 o.MaxJobs,
-			})
-		},
-		estimate: func(ctx context.Context, d *providerData, m *videoToVideoModel) (estimate, string) {
-			seconds := secondsOfInput(ctx, d, m.Seconds, m.AssetID)
-			return estimateCredits(d.creditRates, "gen3a", seconds, m.ExploreMode), "restyling " + describeID(m.AssetID) + " as " + describeText(m.TextPrompt)
-		},
-		imported: func(m *videoToVideoModel) bool { return m.AssetID.IsNull() },
-		adopt: func(m *videoToVideoModel, t *useapi.Task) {
-			o := optionsOf(t)
-			m.TextPrompt = o.string("text_prompt")
-			m.Seconds = o.int64("seconds")
-		},
+	return inputs
+}
+
+func (videoToVideo) configValidators() []resource.ConfigValidator { return nil }
+
+func (videoToVideo) submit(ctx context.Context, d *providerData, m *videoToVideoModel) (*useapi.Task, error) {
+	o := m.options()
+	return d.useapi.CreateGen3Video(ctx, &useapi.Gen3VideoRequest{
+		AssetID:                 m.AssetID.ValueString(),
+		TextPrompt:              m.TextPrompt.ValueString(),
+		StructureTransformation: m.StructureTransformation.ValueFloat64Pointer(),
+		Seconds:                 m.Seconds.ValueInt64Pointer(),
+		Resolution:              m.Resolution.ValueStringPointer(),
+		Seed:                    o.Seed,
+		ExploreMode:             o.ExploreMode,
+		ReplyURL:                o.ReplyURL,
+		ReplyRef:                o.ReplyRef,
+		MaxJobs:                 o.MaxJobs,
 	})
+}
+
+func (videoToVideo) estimate(ctx context.Context, d *providerData, m *videoToVideoModel) (estimate, string) {
+	seconds := secondsOfInput(ctx, d, m.Seconds, m.AssetID)
+	return estimateCredits(d.creditRates, "gen3a", seconds, m.ExploreMode), "restyling " + describeID(m.AssetID) + " as " + describeText(m.TextPrompt)
+}
+
+func (videoToVideo) adopt(m *videoToVideoModel, t *useapi.Task) {
+	o := optionsOf(t)
+	m.TextPrompt = o.string("text_prompt")
+	m.Seconds = o.int64("seconds")
 }

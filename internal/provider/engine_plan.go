@@ -1,0 +1,215 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// Every planning decision of a generation resource is made here, in
+// ModifyPlan, from the schema's shape:
+//   - a new generation is priced (estimated_credits, max_credits_per_apply);
+//   - a changed input forces replacement: a different input is a different,
+//     paid, generation — except right after an import, where an input the
+//     gateway could not report is taken from the configuration in place;
+//   - outputs keep their state values (no "known after apply" noise when
+//     only a knob changes), except when the task has not finished and the
+//     configuration waits for it: the outputs are then unknown, which makes
+//     the plan an in-place update that waits for the same task.
+
+// Attribute names the engine reads or plans.
+const (
+	attrID                = "id"
+	attrTaskID            = "task_id"
+	attrStatus            = "status"
+	attrCreatedAt         = "created_at"
+	attrParentTaskID      = "parent_task_id"
+	attrWaitForCompletion = "wait_for_completion"
+	attrDeletionPolicy    = "deletion_policy"
+	attrTimeouts          = "timeouts"
+	attrEstimatedCredits  = "estimated_credits"
+	attrCreditsUsed       = "credits_used"
+)
+
+// stableOutputs never change for one task (identity) or belong to the
+// create (cost): they keep their state values even while the apply waits.
+var stableOutputs = []string{attrID, attrTaskID, attrCreatedAt, attrParentTaskID, attrEstimatedCredits, attrCreditsUsed}
+
+// planShape sorts a generation schema's attributes for planning.
+type planShape struct {
+	// inputs define the generation: required or optional, not computed,
+	// and not a knob.
+	inputs []string
+	// refreshed are the outputs a wait for the task will change.
+	refreshed []string
+	// stable are the outputs that keep their state values (stableOutputs).
+	stable []string
+	// priced: the schema has estimated_credits.
+	priced                       bool
+	hasTaskID, hasDeletionPolicy bool
+}
+
+func planShapeOf(attrs map[string]schema.Attribute) planShape {
+	var s planShape
+	for name, a := range attrs {
+		switch {
+		case name == attrTimeouts:
+		case !a.IsComputed():
+			s.inputs = append(s.inputs, name)
+		case a.IsOptional(): // knobs with defaults: wait_for_completion, deletion_policy
+		case slices.Contains(stableOutputs, name):
+			s.stable = append(s.stable, name)
+		default:
+			s.refreshed = append(s.refreshed, name)
+		}
+	}
+	slices.Sort(s.inputs)
+	slices.Sort(s.refreshed)
+	slices.Sort(s.stable)
+	_, s.priced = attrs[attrEstimatedCredits]
+	_, s.hasTaskID = attrs[attrTaskID]
+	_, s.hasDeletionPolicy = attrs[attrDeletionPolicy]
+	return s
+}
+
+// ModifyPlan makes the decisions listed at the top of this file.
+func (r *generationResource[M, P, T]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	switch {
+	case req.Plan.Raw.IsNull(): // destroy
+		return
+	case req.State.Raw.IsNull():
+		r.priceCreate(ctx, req, resp)
+		return
+	}
+	adopting := adoptingImport(ctx, req.Private)
+	resp.RequiresReplace = r.plan.changedInputs(req.State.Raw, req.Plan.Raw, adopting)
+	if len(resp.RequiresReplace) > 0 {
+		return // Terraform plans the replacement's create (and price) anew
+	}
+	var status types.String
+	var wait types.Bool
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attrStatus), &status)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(attrWaitForCompletion), &wait)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	waits := wait.ValueBool() && !r.gateway.isFinal(status.ValueString())
+	planned, err := r.plan.outputs(req.Plan.Raw, req.State.Raw, waits)
+	if err != nil {
+		resp.Diagnostics.AddError("Planning the outputs failed", err.Error())
+		return
+	}
+	resp.Plan.Raw = planned
+}
+
+// changedInputs lists the inputs whose planned value differs from the
+// state's. After an import, a value the gateway could not report (null in
+// state) or one the configuration leaves to the gateway (null in the plan)
+// is no reason to pay again; only a contradiction is.
+func (s planShape) changedInputs(state, plan tftypes.Value, adopting bool) path.Paths {
+	var stateAttrs, planAttrs map[string]tftypes.Value
+	if state.As(&stateAttrs) != nil || plan.As(&planAttrs) != nil {
+		return nil
+	}
+	var changed path.Paths
+	for _, name := range s.inputs {
+		was, will := stateAttrs[name], planAttrs[name]
+		if was.Equal(will) || (adopting && (was.IsNull() || will.IsNull())) {
+			continue
+		}
+		changed = append(changed, path.Root(name))
+	}
+	return changed
+}
+
+// outputs plans the outputs of an update: unknown when the apply waits for
+// the task and they will change, else their state values.
+func (s planShape) outputs(plan, state tftypes.Value, waits bool) (tftypes.Value, error) {
+	var planAttrs, stateAttrs map[string]tftypes.Value
+	if err := plan.As(&planAttrs); err != nil {
+		return plan, err
+	}
+	if err := state.As(&stateAttrs); err != nil {
+		return plan, err
+	}
+	keep := func(name string) {
+		if v, ok := planAttrs[name]; ok && !v.IsKnown() {
+			planAttrs[name] = stateAttrs[name]
+		}
+	}
+	for _, name := range s.stable {
+		keep(name)
+	}
+	for _, name := range s.refreshed {
+		if waits {
+			planAttrs[name] = tftypes.NewValue(planAttrs[name].Type(), tftypes.UnknownValue)
+		} else {
+			keep(name)
+		}
+	}
+	return tftypes.NewValue(plan.Type(), planAttrs), nil
+}
+
+// priceCreate plans estimated_credits of a new generation, so that
+// `terraform plan` shows what an apply will spend before it is approved, and
+// refuses a plan whose new generations together exceed
+// max_credits_per_apply.
+func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	priced, ok := r.kind.(pricedKind[P])
+	if !ok || !r.plan.priced {
+		return
+	}
+	m := P(new(M))
+	resp.Diagnostics.Append(req.Plan.Get(ctx, m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	e, describe := priced.estimate(ctx, r.data, m)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrEstimatedCredits), e.credits)...)
+	if r.data == nil || r.data.budget == nil {
+		return
+	}
+	if ok, total, list := r.data.budget.add(r.typeName()+" "+describe, e); !ok {
+		resp.Diagnostics.AddError("Plan exceeds max_credits_per_apply",
+			fmt.Sprintf("The generations this plan creates are estimated at %d credits so far, over the provider's "+
+				"max_credits_per_apply of %d. Nothing was submitted. Planned generations:\n%s\n\n"+
+				"Apply fewer generations at once (-target), use explore_mode where the plan allows it, or raise max_credits_per_apply.",
+				total, r.data.budget.limit, list))
+	}
+}
+
+// privateKeyAdoptInputs marks, in private state, a resource created by
+// import whose inputs are adopted from the configuration: ImportState sets
+// it, Read then fills the inputs the task reports, ModifyPlan takes the
+// rest from the configuration without a replacement, and the first Update
+// (that apply) ends it.
+const privateKeyAdoptInputs = "adopt_inputs"
+
+// privateState is the part of the framework's private state used here.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// adoptingImport reports whether the resource was imported and its inputs
+// are still being adopted. (The framework's GetKey answers nothing on a nil
+// private state.)
+func adoptingImport(ctx context.Context, private privateState) bool {
+	v, _ := private.GetKey(ctx, privateKeyAdoptInputs)
+	return len(v) > 0
+}
+
+func beginImportAdoption(ctx context.Context, private privateState) diag.Diagnostics {
+	return private.SetKey(ctx, privateKeyAdoptInputs, []byte(`true`))
+}
+
+func endImportAdoption(ctx context.Context, private privateState) diag.Diagnostics {
+	return private.SetKey(ctx, privateKeyAdoptInputs, nil)
+}

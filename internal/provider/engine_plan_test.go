@@ -1,0 +1,164 @@
+package provider
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// generationResources are every generation resource, with the status words
+// of its gateway, for the engine's table tests.
+var generationResources = []struct {
+	name                      string
+	new                       func() resource.Resource
+	running, finished, failed string
+	inputs                    int
+}{
+	{"runway_gen2_extension", newGen2ExtensionResource, "RUNNING", "SUCCEEDED", "FAILED", 14},
+	{"runway_video_to_video", newVideoToVideoResource, "RUNNING", "SUCCEEDED", "FAILED", 10},
+	{"runway_expansion", newExpansionResource, "THROTTLED", "SUCCEEDED", "FAILED", 10},
+	{"runway_apikley_video", newApikleyVideoResource, "generating", "success", "fail", 7},
+	{"runway_apikley_extension", newApikleyExtensionResource, "queueing", "success", "fail", 5},
+}
+
+// modifyPlan runs a resource's ModifyPlan on a state and a plan.
+func modifyPlan(t *testing.T, r resource.Resource, state, plan tftypes.Value) *resource.ModifyPlanResponse {
+	t.Helper()
+	ctx := context.Background()
+	s := apikleyResourceSchema(t, r)
+	req := resource.ModifyPlanRequest{
+		State: tfsdk.State{Schema: s, Raw: state},
+		Plan:  tfsdk.Plan{Schema: s, Raw: plan},
+	}
+	resp := &resource.ModifyPlanResponse{Plan: req.Plan}
+	r.(resource.ResourceWithModifyPlan).ModifyPlan(ctx, req, resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	return resp
+}
+
+// Every generation input forces a new generation; the knobs and outputs do
+// not. Apikley resources have no deletion_policy, since Apikley cannot delete.
+func TestGenerationInputsForceReplacement(t *testing.T) {
+	ctx := context.Background()
+	for _, g := range generationResources {
+		t.Run(g.name, func(t *testing.T) {
+			r := g.new()
+			s := apikleyResourceSchema(t, r)
+			_, hasDeletionPolicy := s.Attributes[attrDeletionPolicy]
+			if apikleyGen := g.finished == "success"; hasDeletionPolicy == apikleyGen {
+				t.Errorf("deletion_policy present = %t on %s", hasDeletionPolicy, g.name)
+			}
+			shape := planShapeOf(s.Attributes)
+			if len(shape.inputs) != g.inputs {
+				t.Errorf("%d inputs %v, want %d", len(shape.inputs), shape.inputs, g.inputs)
+			}
+			for _, knob := range []string{attrWaitForCompletion, attrDeletionPolicy, attrTimeouts, attrID, attrStatus} {
+				if slices.Contains(shape.inputs, knob) {
+					t.Errorf("%s counted as an input", knob)
+				}
+			}
+			typ := s.Type().TerraformType(ctx).(tftypes.Object)
+			state := apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{attrStatus: akStr(g.finished)})
+			for _, input := range shape.inputs {
+				changed := sampleValue(typ.AttributeTypes[input])
+				plan := apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{attrStatus: akStr(g.finished), input: changed})
+				resp := modifyPlan(t, r, state, plan)
+				if len(resp.RequiresReplace) != 1 || resp.RequiresReplace[0].String() != input {
+					t.Errorf("changing %s: requires replace %v", input, resp.RequiresReplace)
+				}
+				// Right after an import, a value the gateway did not report
+				// is adopted in place; a contradiction still replaces.
+				if got := shape.changedInputs(state, plan, true); len(got) != 0 {
+					t.Errorf("adopting %s after import: replaces %v", input, got)
+				}
+				other := apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{input: sampleValue2(typ.AttributeTypes[input])})
+				if got := shape.changedInputs(other, plan, true); len(got) != 1 {
+					t.Errorf("a reported %s contradicted by the configuration must replace, got %v", input, got)
+				}
+			}
+		})
+	}
+}
+
+// Outputs keep their state values unless the task is unfinished and the
+// apply will wait for it; identity and cost outputs are always kept.
+func TestGenerationOutputsPlan(t *testing.T) {
+	ctx := context.Background()
+	for _, g := range generationResources {
+		cases := []struct {
+			name       string
+			status     string
+			wait       bool
+			wantKept   bool
+			wantUpdate bool
+		}{
+			{"finished, knob change", g.finished, true, true, false},
+			{"failed, knob change", g.failed, true, true, false},
+			{"unfinished, will wait", g.running, true, false, true},
+			{"unknown status, will wait", "rendering", true, false, true},
+			{"unfinished, not waiting", g.running, false, true, false},
+		}
+		for _, c := range cases {
+			t.Run(g.name+"/"+c.name, func(t *testing.T) {
+				r := g.new()
+				s := apikleyResourceSchema(t, r)
+				typ := s.Type().TerraformType(ctx).(tftypes.Object)
+				shape := planShapeOf(s.Attributes)
+				inState := map[string]tftypes.Value{attrStatus: akStr(c.status), attrID: akStr("task-1"), attrWaitForCompletion: tftypes.NewValue(tftypes.Bool, false)}
+				inPlan := map[string]tftypes.Value{attrWaitForCompletion: tftypes.NewValue(tftypes.Bool, c.wait)}
+				for _, name := range append(slices.Clone(shape.refreshed), shape.stable...) {
+					if name != attrStatus && name != attrID {
+						inState[name] = sampleValue(typ.AttributeTypes[name])
+					}
+					inPlan[name] = tftypes.NewValue(typ.AttributeTypes[name], tftypes.UnknownValue)
+				}
+				state := apikleyObjectValue(ctx, t, s, inState)
+				resp := modifyPlan(t, r, state, apikleyObjectValue(ctx, t, s, inPlan))
+				var planned map[string]tftypes.Value
+				if err := resp.Plan.Raw.As(&planned); err != nil {
+					t.Fatal(err)
+				}
+				for _, name := range shape.refreshed {
+					if kept := planned[name].Equal(inState[name]); kept != c.wantKept {
+						t.Errorf("%s kept = %t, want %t (planned %s)", name, kept, c.wantKept, planned[name])
+					}
+					if unknown := !planned[name].IsKnown(); unknown != c.wantUpdate {
+						t.Errorf("%s unknown = %t, want %t", name, unknown, c.wantUpdate)
+					}
+				}
+				for _, name := range shape.stable {
+					if !planned[name].Equal(inState[name]) {
+						t.Errorf("stable output %s not kept: %s", name, planned[name])
+					}
+				}
+				if len(resp.RequiresReplace) != 0 {
+					t.Errorf("a knob change replaces %v", resp.RequiresReplace)
+				}
+			})
+		}
+	}
+}
+
+// sampleValue and sampleValue2 are two different known values of a type.
+func sampleValue(typ tftypes.Type) tftypes.Value  { return sampleOf(typ, 0) }
+func sampleValue2(typ tftypes.Type) tftypes.Value { return sampleOf(typ, 1) }
+
+func sampleOf(typ tftypes.Type, n int) tftypes.Value {
+	switch {
+	case typ.Is(tftypes.String):
+		return tftypes.NewValue(typ, []string{"a", "b"}[n])
+	case typ.Is(tftypes.Number):
+		return tftypes.NewValue(typ, int64(3+n))
+	case typ.Is(tftypes.Bool):
+		return tftypes.NewValue(typ, n == 0)
+	case typ.Is(tftypes.List{}):
+		return tftypes.NewValue(typ, []tftypes.Value{})
+	}
+	return tftypes.NewValue(typ, nil)
+}
