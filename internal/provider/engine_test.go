@@ -1,0 +1,360 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator"
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator/apikleysim"
+)
+
+// The engine's behaviours are the same on every gateway, so each is tested
+// once here, over both gateways' simulators, each through one reference
+// generation resource.
+
+// engineGateway is a gateway simulator as the engine tests drive it.
+type engineGateway interface {
+	providerBlock(extra ...string) string
+	HoldTasks(hold bool)
+	ForgetTask(taskID string)
+	expectCreates(want int) simCheck
+}
+
+// engineCase is one gateway under the engine tests.
+type engineCase struct {
+	name string
+	// start serves a simulator for one test; wrap, when set, sees every
+	// request first.
+	start func(t *testing.T, wrap func(http.Handler) http.Handler) engineGateway
+	// taskReads matches the gateway's task reads.
+	taskReads func(r *http.Request) bool
+	// generation is the reference resource ("test") with a prompt and
+	// extra arguments.
+	generation func(gw engineGateway, prompt, extra string) string
+	addr       string
+	idPattern  *regexp.Regexp
+	// Statuses: right after the submit (held), while running, finished
+	// and failed.
+	submitted, running, done, failed string
+	videoURL                         *regexp.Regexp
+	// moderated matches the apply's error for a moderated task, and
+	// moderationReason the `error` output it leaves.
+	moderated        string
+	moderationReason *regexp.Regexp
+	// unreported is an input the gateway does not report (and its value in
+	// generation): after an import it is adopted from the configuration.
+	unreported, unreportedValue string
+	// importExtra configures the import test's generation: a number the
+	// gateway does not report either (checked by adoptedNumber) and, where
+	// destroy deletes, a policy that keeps the task on the account.
+	importExtra   string
+	adoptedNumber statecheck.StateCheck
+	// unfinishedOutput checks an output of the gateway's that an
+	// unfinished task leaves empty.
+	unfinishedOutput statecheck.StateCheck
+}
+
+var engineCases = []engineCase{
+	{
+		name: "useapi",
+		start: func(t *testing.T, wrap func(http.Handler) http.Handler) engineGateway {
+			sim := simulator.New(simulator.Options{Token: simulatorToken, TaskDuration: 400 * time.Millisecond, SeedDemoAssets: true})
+			var h http.Handler = sim
+			if wrap != nil {
+				h = wrap(sim)
+			}
+			srv := httptest.NewServer(h)
+			t.Cleanup(srv.Close)
+			return &testSim{Simulator: sim, endpoint: srv.URL + "/v1/runwayml"}
+		},
+		taskReads: func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/v1/runwayml/tasks/") },
+		generation: func(gw engineGateway, prompt, extra string) string {
+			return fmt.Sprintf(`
+resource "runway_video_to_video" "test" {
+  asset_id    = %q
+  text_prompt = %q
+  %s
+}
+`, gw.(*testSim).demoVideo(), prompt, extra)
+		},
+		addr:      "runway_video_to_video.test",
+		idPattern: taskIDPattern,
+		submitted: "PENDING", running: "RUNNING", done: "SUCCEEDED", failed: "FAILED",
+		videoURL:         fileURLPattern,
+		moderated:        `Runway generation failed.*task user:1234-runwayml:\S+-task:[0-9a-f-]+ failed:.*moderated.*SAFETY\.INPUT\.TEXT.*VIOLENCE.*id is kept in the state`,
+		moderationReason: regexp.MustCompile(`VIOLENCE`),
+		unreported:       "asset_id",
+		importExtra: `structure_transformation = 7
+  deletion_policy          = "ABANDON"`,
+		adoptedNumber:    statecheck.ExpectKnownValue("runway_video_to_video.test", tfjsonpath.New("structure_transformation"), knownvalue.Float64Exact(7)),
+		unfinishedOutput: statecheck.ExpectKnownValue("runway_video_to_video.test", tfjsonpath.New("artifacts"), knownvalue.ListSizeExact(0)),
+	},
+	{
+		name: "apikley",
+		start: func(t *testing.T, wrap func(http.Handler) http.Handler) engineGateway {
+			gw := apikleysim.New(apikleysim.Options{APIKey: apikleyTestKey, TaskDuration: 300 * time.Millisecond})
+			var h http.Handler = gw
+			if wrap != nil {
+				h = wrap(gw)
+			}
+			srv := httptest.NewServer(h)
+			t.Cleanup(func() {
+				srv.Close()
+				gw.Close()
+			})
+			return &testApikley{Gateway: gw, endpoint: srv.URL}
+		},
+		taskReads: func(r *http.Request) bool { return r.URL.Path == apikleysim.PathRecordDetail },
+		generation: func(_ engineGateway, prompt, extra string) string {
+			return fmt.Sprintf(`
+resource "runway_apikley_video" "test" {
+  prompt       = %q
+  duration     = 5
+  quality      = "720p"
+  aspect_ratio = "9:16"
+  %s
+}
+`, prompt, extra)
+		},
+		addr:      "runway_apikley_video.test",
+		idPattern: apikleyTaskIDPattern,
+		submitted: "wait", running: "generating", done: "success", failed: "fail",
+		videoURL:         apikleyVideoURLPattern,
+		moderated:        `Runway generation failed.*task [0-9a-f-]{36} failed: Your prompt was caught by our AI moderator.*\(failCode 400\).*id is kept in the state`,
+		moderationReason: regexp.MustCompile(`^Your prompt was caught by our AI moderator.*\(failCode 400\)$`),
+		unreported:       "quality", unreportedValue: "720p",
+		adoptedNumber:    statecheck.ExpectKnownValue("runway_apikley_video.test", tfjsonpath.New("duration"), knownvalue.Int64Exact(5)),
+		unfinishedOutput: statecheck.ExpectKnownValue("runway_apikley_video.test", tfjsonpath.New("generated_at"), knownvalue.Null()),
+	},
+}
+
+// unreportedWant is the value the unreported input must have once adopted.
+func (c engineCase) unreportedWant(gw engineGateway) string {
+	if c.unreportedValue != "" {
+		return c.unreportedValue
+	}
+	return gw.(*testSim).demoVideo()
+}
+
+// A moderated task fails the apply with the gateway's reason; the task id
+// stays in state and the resource is tainted (the next apply would pay for a
+// new generation).
+func TestAccEngine_moderatedTaskKeepsID(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			gw := c.start(t, nil)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config:      gw.providerBlock() + c.generation(gw, "please moderate-me", ""),
+						ExpectError: errorPattern(c.moderated),
+					},
+					{
+						RefreshState:       true,
+						ExpectNonEmptyPlan: true, // tainted: the next apply would replace it
+						Check: resource.ComposeAggregateTestCheckFunc(
+							resource.TestMatchResourceAttr(c.addr, "id", c.idPattern),
+							resource.TestCheckResourceAttr(c.addr, "status", c.failed),
+							resource.TestMatchResourceAttr(c.addr, "error", c.moderationReason),
+							resource.TestCheckNoResourceAttr(c.addr, "video_url"),
+							func(*terraform.State) error { return gw.expectCreates(1)() },
+						),
+					},
+				},
+			})
+		})
+	}
+}
+
+// A wait that outlives timeouts.create keeps the task id and last status,
+// and says how to keep waiting without paying again.
+func TestAccEngine_timeoutKeepsTask(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			gw := c.start(t, nil)
+			gw.HoldTasks(true)
+			typeName := strings.Split(c.addr, ".")[0]
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config: gw.providerBlock() + c.generation(gw, "a lighthouse in a storm", `timeouts = {
+    create = "2s"
+  }`),
+						ExpectError: errorPattern(`Timed out waiting.*still ` + c.running + `.*NOT cancelled.*terraform untaint ` + typeName + `\.<name>.*terraform apply`),
+					},
+					{
+						RefreshState:       true,
+						ExpectNonEmptyPlan: true,
+						Check: resource.ComposeAggregateTestCheckFunc(
+							resource.TestMatchResourceAttr(c.addr, "id", c.idPattern),
+							resource.TestCheckResourceAttr(c.addr, "status", c.running),
+							func(*terraform.State) error { return gw.expectCreates(1)() },
+						),
+					},
+				},
+			})
+		})
+	}
+}
+
+// wait_for_completion = false returns after the submit; turning it on makes
+// the next apply an in-place update that waits for the same task. The task
+// is held until the apply polls it: the plan's refresh is the first read of
+// the step and must still see it unfinished, the apply's first poll is the
+// second read (a saved plan is applied without another refresh).
+func TestAccEngine_waitLaterInPlace(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			var armed atomic.Bool
+			var reads atomic.Int32
+			var gw engineGateway
+			gw = c.start(t, func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if armed.Load() && c.taskReads(r) && reads.Add(1) == 2 {
+						gw.HoldTasks(false)
+					}
+					next.ServeHTTP(w, r)
+				})
+			})
+			gw.HoldTasks(true)
+			config := func(wait bool) string {
+				return gw.providerBlock() + c.generation(gw, "paper boats on a river", fmt.Sprintf("wait_for_completion = %t", wait))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config: config(false),
+						ConfigStateChecks: []statecheck.StateCheck{
+							stringValue(c.addr, "status", c.submitted),
+							stringMatches(c.addr, "id", c.idPattern),
+							statecheck.ExpectKnownValue(c.addr, tfjsonpath.New("video_url"), knownvalue.Null()),
+							c.unfinishedOutput,
+							gw.expectCreates(1),
+						},
+					},
+					{
+						PreConfig: func() { armed.Store(true) },
+						Config:    config(true),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(c.addr, plancheck.ResourceActionUpdate),
+								plancheck.ExpectUnknownValue(c.addr, tfjsonpath.New("status")),
+								plancheck.ExpectUnknownValue(c.addr, tfjsonpath.New("video_url")),
+							},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							stringValue(c.addr, "status", c.done),
+							stringMatches(c.addr, "video_url", c.videoURL),
+							gw.expectCreates(1),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// A task the gateway forgot is removed from state with a warning, and the
+// next plan proposes to create it again.
+func TestAccEngine_vanishedTaskLeavesState(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			gw := c.start(t, nil)
+			var taskID string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config:            gw.providerBlock() + c.generation(gw, "a city at dawn", ""),
+						ConfigStateChecks: []statecheck.StateCheck{stringValue(c.addr, "status", c.done)},
+						Check: func(s *terraform.State) error {
+							taskID = s.RootModule().Resources[c.addr].Primary.ID
+							return nil
+						},
+					},
+					{
+						PreConfig:          func() { gw.ForgetTask(taskID) },
+						RefreshState:       true,
+						ExpectNonEmptyPlan: true, // the resource is gone: the plan creates it again
+						Check: func(s *terraform.State) error {
+							if _, ok := s.RootModule().Resources[c.addr]; ok {
+								return fmt.Errorf("%s still in state after its task vanished", c.addr)
+							}
+							return gw.expectCreates(1)()
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// Import, then apply the configuration: the inputs the gateway does not
+// report are adopted in place, and no new task is paid for.
+func TestAccEngine_importThenApplyAdoptsInputs(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			gw := c.start(t, nil)
+			extra := c.importExtra
+			config := gw.providerBlock() + c.generation(gw, "koi in a pond, top view", extra)
+			var taskID string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						Check: func(s *terraform.State) error {
+							taskID = s.RootModule().Resources[c.addr].Primary.ID
+							return nil
+						},
+					},
+					{
+						// Drop the resource from the configuration: the task stays.
+						Config: gw.providerBlock(),
+					},
+					{
+						Config:             config,
+						ResourceName:       c.addr,
+						ImportState:        true,
+						ImportStatePersist: true,
+						ImportStateIdFunc:  func(*terraform.State) (string, error) { return taskID, nil },
+					},
+					{
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(c.addr, plancheck.ResourceActionUpdate)},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							stringValue(c.addr, c.unreported, c.unreportedWant(gw)),
+							c.adoptedNumber,
+							statecheck.ExpectKnownValue(c.addr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+								if id != taskID {
+									return fmt.Errorf("id %s, want the imported %s", id, taskID)
+								}
+								return nil
+							})),
+							stringValue(c.addr, "status", c.done),
+							gw.expectCreates(1),
+						},
+					},
+				},
+			})
+		})
+	}
+}
