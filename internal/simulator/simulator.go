@@ -26,7 +26,7 @@ const (
 	MaxUploadBytes = 512 << 20
 
 	// storageGB is what the create answers report in features.storageGB
-	// (the seeds' example value).
+	// (the documented examples' value, see testdata/*_200.json).
 	storageGB = 500
 )
 
