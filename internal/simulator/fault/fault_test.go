@@ -295,7 +295,8 @@ func TestHoldBodyLimit(t *testing.T) {
 // handler, which the server turns into a reset.
 func TestDropWithoutHijack(t *testing.T) {
 	defer func() {
-		if p := recover(); p != http.ErrAbortHandler {
+		p := recover()
+		if err, _ := p.(error); !errors.Is(err, http.ErrAbortHandler) {
 			t.Errorf("recovered %v, want http.ErrAbortHandler", p)
 		}
 	}()
