@@ -94,16 +94,10 @@ func (s *Simulator) applyFault(w http.ResponseWriter, r *http.Request, path stri
 func (s *Simulator) answerFault(w http.ResponseWriter, f Fault) bool {
 	switch {
 	case f.Body != "":
-		status := f.Status
-		if status == 0 {
-			status = http.StatusOK
-		}
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
 		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(f.Body))
+		fault.WriteBody(w, f.Status, "application/json; charset=utf-8", f.Body)
 	case f.Status != 0:
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)

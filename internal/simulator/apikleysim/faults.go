@@ -108,10 +108,6 @@ func (g *Gateway) applyFault(w http.ResponseWriter, r *http.Request, f Fault) bo
 func (g *Gateway) answerFault(w http.ResponseWriter, f Fault) bool {
 	switch {
 	case f.Body != "":
-		status := f.HTTPStatus
-		if status == 0 {
-			status = http.StatusOK
-		}
 		// Count the code if the body happens to be an envelope, so that
 		// Stats.Codes reflects what the client was told.
 		var env struct {
@@ -122,9 +118,7 @@ func (g *Gateway) answerFault(w http.ResponseWriter, f Fault) bool {
 			g.stats.Codes[*env.Code]++
 			g.mu.Unlock()
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(f.Body))
+		fault.WriteBody(w, f.HTTPStatus, "application/json", f.Body)
 	case f.Code != 0 || (f.HTTPStatus != 0 && f.HTTPStatus != http.StatusOK):
 		status, code := f.HTTPStatus, f.Code
 		if status == 0 {

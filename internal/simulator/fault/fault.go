@@ -138,6 +138,17 @@ func (e Effects) Apply(w http.ResponseWriter, r *http.Request, answer func(http.
 	return true
 }
 
+// WriteBody answers body verbatim, as contentType, with status (default
+// 200): the malformed, truncated or huge answers a fault can stand for.
+func WriteBody(w http.ResponseWriter, status int, contentType, body string) {
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
 // Hold waits d and reports true, or reports false as soon as the client
 // gives up. It reads the request body first (up to limit+1 bytes, then
 // handed back to the handler): the server only notices a client hanging up,

@@ -303,3 +303,24 @@ func TestDropWithoutHijack(t *testing.T) {
 	Drop(httptest.NewRecorder())
 	t.Error("Drop returned")
 }
+
+func TestWriteBody(t *testing.T) {
+	tests := []struct {
+		name       string
+		status     int
+		body       string
+		wantStatus int
+	}{
+		{"default 200", 0, `{"taskId":`, http.StatusOK},
+		{"with a status", http.StatusBadGateway, `<html>bad gateway</html>`, http.StatusBadGateway},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			WriteBody(rec, tc.status, "application/json", tc.body)
+			if rec.Code != tc.wantStatus || rec.Body.String() != tc.body || rec.Header().Get("Content-Type") != "application/json" {
+				t.Errorf("answered %d %q as %q", rec.Code, rec.Body.String(), rec.Header().Get("Content-Type"))
+			}
+		})
+	}
+}
