@@ -1,7 +1,8 @@
 // Package bench is the benchmark harness behind `make bench`: it drives the
 // real Terraform CLI with the provider against the in-process gateway
-// simulator (loopback only) and measures the targets of the design's
-// "Performance and reliability targets":
+// simulator (loopback only) and measures the provider against its
+// performance and reliability targets (the limits are the constants under
+// "Targets" in run.go; bench/results.md lists each with its verdict):
 //
 //  1. throughput: N generations in one apply against an account running at
 //     most maxJobs tasks, as a ratio to the capacity limit

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator"
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator/httpx"
 )
 
 // reqKind classifies gateway requests for the timeline.
@@ -37,12 +38,9 @@ type recorder struct {
 func newRecorder(h http.Handler) *recorder { return &recorder{h: h} }
 
 func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	sw := &statusWriter{ResponseWriter: w}
+	sw := httpx.NewStatusWriter(w)
 	rc.h.ServeHTTP(sw, r)
-	ev := reqEvent{at: time.Now(), kind: classify(r), status: sw.status}
-	if ev.status == 0 {
-		ev.status = http.StatusOK
-	}
+	ev := reqEvent{at: time.Now(), kind: classify(r), status: sw.Status()}
 	rc.mu.Lock()
 	rc.events = append(rc.events, ev)
 	rc.mu.Unlock()
@@ -70,23 +68,4 @@ func classify(r *http.Request) reqKind {
 		return kindPoll
 	}
 	return kindOther
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
 }

@@ -104,8 +104,9 @@ func (s *Simulator) seedDemoAssets() {
 	}
 }
 
-// acceptedUploadTypes are the Content-Types POST /assets/ accepts (api-notes),
-// lower-cased, with the file extension the simulator serves them under.
+// acceptedUploadTypes are the Content-Types POST /assets/ accepts, as the
+// gateway documents them for that endpoint, lower-cased, with the file
+// extension the simulator serves them under.
 var acceptedUploadTypes = []struct{ typ, ext string }{
 	{"image/png", "png"}, {"image/jpeg", "jpg"}, {"image/gif", "gif"}, {"image/webp", "webp"}, {"image/mpo", "mpo"},
 	{"video/mp4", "mp4"}, {"video/quicktime", "mov"}, {"video/3gpp", "3gp"}, {"video/x-matroska", "mkv"},

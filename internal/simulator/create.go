@@ -31,8 +31,8 @@ const moderateMeTrigger = "moderate-me"
 const maxCreateBody = 1 << 20
 
 // reqFields holds a create's fields from a JSON object or a form
-// (multipart/form-data per the seeds, or urlencoded). JSON values are typed;
-// form values are strings that must parse as the field's type.
+// (multipart/form-data as the gateway documents, or urlencoded). JSON values
+// are typed; form values are strings that must parse as the field's type.
 type reqFields struct {
 	json map[string]json.RawMessage
 	form map[string]string
@@ -93,8 +93,9 @@ func (f *reqFields) raw(name string) (jsonVal json.RawMessage, formVal string, o
 	return v, "", true
 }
 
-// validator checks fields in the seeds' order and keeps the first problem as
-// the 400 message, which always names the field and what is allowed.
+// validator checks fields in the order the gateway's documentation lists
+// them and keeps the first problem as the 400 message, which always names
+// the field and what is allowed.
 type validator struct {
 	f   *reqFields
 	msg string
@@ -501,8 +502,9 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 	return http.StatusOK, body
 }
 
-// defaultSeconds applies the seeds' rule: the requested seconds, else the
-// input asset's duration (as the nearer of 5 and 10), else 10.
+// defaultSeconds applies the rule the gateway documents for gen3/video and
+// gen3turbo/expand: the requested seconds, else the input asset's duration
+// (as the nearer of 5 and 10), else 10.
 func defaultSeconds(requested *int64, in *asset) int {
 	switch {
 	case requested != nil:
@@ -567,7 +569,9 @@ func (s *Simulator) busyAnswerLocked(limit int) busyJSON {
 	}
 }
 
-// Options shapes, one per task type, with the keys of the seeds' examples.
+// Options shapes, one per task type, with the keys of the gateway's
+// documented examples (testdata/gen2_extend_200.json, gen3_video_200.json,
+// gen3turbo_expand_200.json).
 
 type gen2OptionsJSON struct {
 	Name             string        `json:"name"`
@@ -656,7 +660,8 @@ func (s *Simulator) renderOptionsLocked(t *task, now time.Time, base string) any
 				*dst[i] = *c
 			}
 		}
-		// The seed's example maps motion 10 to motion_score 22; the
+		// The gateway's documented example answers a request with motion 10
+		// with motion_score 22 (testdata/gen2_extend_200.json); the
 		// simulator uses 2*motion+2 with Runway's default motion of 5.
 		motion := int64(5)
 		if p.motion != nil {
@@ -672,8 +677,9 @@ func (s *Simulator) renderOptionsLocked(t *task, now time.Time, base string) any
 		return gen2OptionsJSON{Name: t.optName, Seconds: p.seconds, Gen2Options: inner, ExploreMode: p.explore,
 			AssetGroupName: assetGroupName, RecordingEnabled: true}
 	case "gen3a":
-		// The seed's example echoes a requested structure_transformation of 9
-		// as 0.9: options carry the 0..1 scale Runway itself uses.
+		// The gateway's documented example echoes a requested
+		// structure_transformation of 9 as 0.9 (testdata/gen3_video_200.json):
+		// options carry the 0..1 scale Runway itself uses.
 		return gen3OptionsJSON{Name: t.optName, VideoPrompt: inURL, VideoPromptPreviewImage: inPreview,
 			TextPrompt: p.textPrompt, StructureTransformation: p.structure / 10, Seed: p.seed, Seconds: p.seconds,
 			Width: t.outW, Height: t.outH, ExploreMode: p.explore, EnhancePrompt: true,
@@ -683,7 +689,7 @@ func (s *Simulator) renderOptionsLocked(t *task, now time.Time, base string) any
 			ExploreMode: p.explore, OutpaintInputVideo: inURL, OutpaintInputVideoPreviewImage: inPreview,
 			OutpaintAspectRatio: "5:3", AssetGroupName: assetGroupName, RecordingEnabled: true}
 		if p.aspect == "portrait" {
-			o.OutpaintAspectRatio = "3:5" // as in the seed's example
+			o.OutpaintAspectRatio = "3:5" // as in testdata/gen3turbo_expand_200.json
 		}
 		if p.imageUUID != "" {
 			u := s.signedURL(base, p.imageUUID, p.imageExt, now)

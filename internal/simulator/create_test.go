@@ -411,7 +411,7 @@ func TestBusy429(t *testing.T) {
 		t.Fatalf("third create: %d %v", status, v)
 	}
 	if diffs := keyDiff("", loadFixture(t, "gen3_video_429_busy.json"), v, nil); len(diffs) > 0 {
-		t.Errorf("busy answer shape differs from the seed: %v", diffs)
+		t.Errorf("busy answer shape differs from testdata/gen3_video_429_busy.json: %v", diffs)
 	}
 	if got := str(dig(t, v, "error")); got != "Account demo@runway.local is busy executing 2 tasks" {
 		t.Errorf("error %q", got)
@@ -451,7 +451,9 @@ func jsonNum(n int) any { return json.Number(strconv.Itoa(n)) }
 
 var uuidV4 = `[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}`
 
-func TestCreateShapeMatchesSeed(t *testing.T) {
+// The create answers have the keys and types of the gateway's documented
+// examples, kept in testdata/*_200.json.
+func TestCreateShapeMatchesFixture(t *testing.T) {
 	e := newEnv(t, Options{SeedDemoAssets: true, MaxJobs: 10, QueueDelay: 1500 * time.Millisecond})
 	taskIDRe := regexp.MustCompile(`^user:1234-runwayml:demo@runway\.local-task:(` + uuidV4 + `)$`)
 	tests := []struct {
@@ -540,7 +542,9 @@ func TestCreateShapeMatchesSeed(t *testing.T) {
 	}
 }
 
-func TestErrorShapesMatchSeed(t *testing.T) {
+// The error answers have the shapes of the gateway's documented examples,
+// kept in testdata/*_4xx.json.
+func TestErrorShapesMatchFixture(t *testing.T) {
 	e := newEnv(t, Options{SeedDemoAssets: true, MaxJobs: 1})
 	check := func(fixture string, status int, v any, wantStatus int) {
 		t.Helper()

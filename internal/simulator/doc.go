@@ -3,7 +3,9 @@
 // tests, Terraform acceptance tests, the demo (`make demo`) and benchmarks.
 //
 // It answers the same paths with the same status codes, request validation
-// (the seeds' ranges and required fields) and JSON shapes as the gateway:
+// (the ranges and required fields of the gateway's documentation of each
+// endpoint) and JSON shapes (the documented examples, kept as fixtures in
+// testdata/) as the gateway:
 //
 //	POST   /v1/runwayml/gen2/extend           Gen-2 extend (+4 s), taskType gen2
 //	POST   /v1/runwayml/gen3/video            Gen-3 Alpha video to video, taskType gen3a
@@ -15,6 +17,9 @@
 //	GET    /v1/runwayml/assets/{assetId}
 //	POST   /v1/runwayml/assets/?name=[&duration=&width=&height=]   raw file body
 //	DELETE /v1/runwayml/assets/{assetId}
+//	GET    /v1/runwayml/accounts/             the account configuration, keyed by email
+//	GET    /v1/runwayml/accounts/{email}      one account configuration
+//	GET    /v1/runwayml/features/[?email=]    the plan's permitted and used credits
 //	GET    /files/{uuid}.{ext}?_jwt=...       the CDN: asset and artifact bytes
 //	GET    /files/{uuid}-preview-{n}.jpg      preview images (unsigned)
 //
@@ -28,7 +33,13 @@
 // Costs: gen2/extend 20 (4 s x 5), gen3/video seconds x 10, gen3turbo/expand
 // seconds x 5. When seconds is not given, gen3/video and gen3turbo/expand use
 // the input asset's duration (5 when it is at most 7.5 s, else 10) and 10
-// when the asset has none, as the seeds describe for both endpoints.
+// when the asset has none, as the gateway documents for both endpoints.
+//
+// The simulator has exactly one account (Options.AccountEmail, Options.MaxJobs):
+// the account endpoints are read-only (other methods answer 405), echo
+// MaskedPassword instead of a password and a session JWT (SessionToken),
+// and answer 404 for another email. The features' used credits are the sum
+// of what the creates charged, unless SetCredits set them.
 //
 // Tasks follow a clock computed from timestamps (no goroutines): PENDING for
 // QueueDelay, RUNNING for TaskDuration with progressRatio rising as a string

@@ -1,12 +1,12 @@
 package simulator
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator/fault"
 )
 
 // Fault is an injected misbehaviour of the gateway. Faults are queued by
@@ -53,134 +53,60 @@ type Fault struct {
 	Body string
 }
 
-type queuedFault struct {
-	Fault
-	left int // remaining matches; negative = unlimited
+// matches reports whether f hits a request; path is relative to APIPrefix
+// for gateway requests (api) and the full path for files. A Path starting
+// with APIPrefix+"/" is compared with the full path of gateway requests.
+func (f *Fault) matches(method, path string, api bool) bool {
+	rule := fault.Rule{Method: f.Method, Path: f.Path}
+	if api && strings.HasPrefix(f.Path, APIPrefix+"/") {
+		path = APIPrefix + path
+	}
+	return rule.Matches(method, path, api)
 }
 
 // Inject queues a fault.
-func (s *Simulator) Inject(f Fault) {
-	left := f.Times
-	if left == 0 {
-		left = 1
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, &queuedFault{Fault: f, left: left})
-}
+func (s *Simulator) Inject(f Fault) { s.faults.Add(f, f.Times) }
 
 // ClearFaults removes every queued fault.
-func (s *Simulator) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = nil
-}
+func (s *Simulator) ClearFaults() { s.faults.Clear() }
 
 // PendingFaults returns how many queued faults still have matches left.
-func (s *Simulator) PendingFaults() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.faults)
-}
-
-func (f *Fault) matches(method, path string, api bool) bool {
-	if f.Method != "" && !strings.EqualFold(f.Method, method) {
-		return false
-	}
-	switch {
-	case f.Path == "":
-		return api
-	case api && strings.HasPrefix(f.Path, APIPrefix+"/"):
-		return strings.HasPrefix(APIPrefix+path, f.Path)
-	default:
-		return strings.HasPrefix(path, f.Path)
-	}
-}
-
-// takeFault pops the first fault matching the request.
-func (s *Simulator) takeFault(method, path string, api bool) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, q := range s.faults {
-		if !q.matches(method, path, api) {
-			continue
-		}
-		if q.left > 0 {
-			q.left--
-			if q.left == 0 {
-				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
-			}
-		}
-		return q.Fault, true
-	}
-	return Fault{}, false
-}
+func (s *Simulator) PendingFaults() int { return s.faults.Len() }
 
 // applyFault applies the first matching fault, if any. It reports whether the
 // request was fully dealt with; when false the caller handles it normally.
 // handle runs the normal handling (used by DropAfterCreate).
-func (s *Simulator) applyFault(w *statusWriter, r *http.Request, path string, api bool, handle func(http.ResponseWriter)) bool {
-	f, ok := s.takeFault(r.Method, path, api)
+func (s *Simulator) applyFault(w http.ResponseWriter, r *http.Request, path string, api bool, handle func(http.ResponseWriter)) bool {
+	f, ok := s.faults.Take(func(f Fault) bool { return f.matches(r.Method, path, api) })
 	if !ok {
 		return false
 	}
+	fx := fault.Effects{Delay: f.Delay, Drop: f.Drop, DropAfterHandling: f.DropAfterCreate}
 	if f.Delay > 0 {
-		// Read the body first: the server only notices a client hanging up
-		// (and cancels the context) once the body has been consumed.
-		if r.Body != nil && r.Body != http.NoBody {
-			s.mu.Lock()
-			limit := s.maxUpload
-			s.mu.Unlock()
-			data, _ := io.ReadAll(io.LimitReader(r.Body, limit+1))
-			r.Body = io.NopCloser(bytes.NewReader(data))
-		}
-		timer := time.NewTimer(f.Delay)
-		select {
-		case <-timer.C:
-		case <-r.Context().Done():
-			timer.Stop()
-			w.dropped = true // the client is gone: nobody gets an answer
-			return true
-		}
+		s.mu.Lock()
+		fx.BodyLimit = s.maxUpload
+		s.mu.Unlock()
 	}
+	return fx.Apply(w, r, func(w http.ResponseWriter) bool { return s.answerFault(w, f) }, handle)
+}
+
+// answerFault answers a Body or Status fault and reports whether f has one.
+func (s *Simulator) answerFault(w http.ResponseWriter, f Fault) bool {
 	switch {
-	case f.Drop:
-		dropConnection(w)
 	case f.Body != "":
-		status := f.Status
-		if status == 0 {
-			status = http.StatusOK
-		}
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
 		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(f.Body))
+		fault.WriteBody(w, f.Status, "application/json; charset=utf-8", f.Body)
 	case f.Status != 0:
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
 		}
 		s.writeFaultStatus(w, f)
-	case f.DropAfterCreate:
-		handle(&discardWriter{header: http.Header{}})
-		dropConnection(w)
 	default:
-		return false // only a delay: handle normally
+		return false
 	}
 	return true
-}
-
-// dropConnection closes the client connection without an answer. Without a
-// hijackable connection (HTTP/2, recorders) it aborts the handler, which the
-// server turns into a reset stream or closed connection.
-func dropConnection(w *statusWriter) {
-	w.dropped = true
-	if conn, _, err := w.Hijack(); err == nil {
-		_ = conn.Close()
-		return
-	}
-	panic(http.ErrAbortHandler)
 }
 
 // writeFaultStatus answers an injected status in the gateway's own shapes.
@@ -212,11 +138,3 @@ func (s *Simulator) writeFaultStatus(w http.ResponseWriter, f Fault) {
 		writeError(w, f.Status, msg)
 	}
 }
-
-// discardWriter swallows the answer of a request whose connection is then
-// dropped.
-type discardWriter struct{ header http.Header }
-
-func (d *discardWriter) Header() http.Header         { return d.header }
-func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discardWriter) WriteHeader(int)             {}

@@ -1,13 +1,13 @@
 package simulator
 
 import (
-	"bufio"
 	"crypto/subtle"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator/httpx"
 )
 
 // APIPrefix is the path under which the gateway's Runway API is mounted, as
@@ -24,19 +24,15 @@ const (
 // ServeHTTP serves the gateway under /v1/runwayml/ and the files under
 // /files/. Every request is counted; non-2xx answers are counted by status.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	sw := &statusWriter{ResponseWriter: w}
+	sw := httpx.NewStatusWriter(w)
 	s.mu.Lock()
 	s.stats.Requests++
 	s.mu.Unlock()
 	defer func() {
-		if sw.dropped {
+		if sw.Hijacked() {
 			return
 		}
-		st := sw.status
-		if st == 0 {
-			st = http.StatusOK
-		}
-		if st < 200 || st > 299 {
+		if st := sw.Status(); st < 200 || st > 299 {
 			s.mu.Lock()
 			s.stats.Rejected[st]++
 			s.mu.Unlock()
@@ -185,38 +181,4 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 type errorBody struct {
 	Error string `json:"error"`
 	Code  int    `json:"code"`
-}
-
-// statusWriter records the answered status and whether the connection was
-// dropped, for Stats. It keeps Hijack and Flush reachable through Unwrap.
-type statusWriter struct {
-	http.ResponseWriter
-	status  int
-	dropped bool
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// Hijack lets the Drop faults close the connection without an answer.
-func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return http.NewResponseController(w.ResponseWriter).Hijack()
-}
-
-// Flush forwards to the underlying writer when it can flush.
-func (w *statusWriter) Flush() {
-	_ = http.NewResponseController(w.ResponseWriter).Flush()
 }

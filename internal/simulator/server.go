@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator/httpx"
 )
 
 // Server is a simulator (or any handler) served over HTTP on 127.0.0.1.
@@ -139,17 +140,15 @@ func LogRequests(h http.Handler, w io.Writer) http.Handler {
 	logger := log.New(w, "", log.LstdFlags|log.Lmicroseconds)
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		lw := &logWriter{ResponseWriter: rw}
+		lw := httpx.NewStatusWriter(rw)
 		defer func() {
 			p := recover()
-			status := strconv.Itoa(lw.status)
+			status := strconv.Itoa(lw.Status())
 			switch {
-			case lw.hijacked:
+			case lw.Hijacked():
 				status = "dropped"
 			case p != nil:
 				status = "aborted"
-			case lw.status == 0:
-				status = "200"
 			}
 			logger.Printf("%s %s %s %s", r.Method, r.URL.EscapedPath(), status, time.Since(start).Round(time.Microsecond))
 			if p != nil {
@@ -159,32 +158,3 @@ func LogRequests(h http.Handler, w io.Writer) http.Handler {
 		h.ServeHTTP(lw, r)
 	})
 }
-
-type logWriter struct {
-	http.ResponseWriter
-	status   int
-	hijacked bool
-}
-
-func (w *logWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *logWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *logWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *logWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	w.hijacked = true
-	return http.NewResponseController(w.ResponseWriter).Hijack()
-}
-
-func (w *logWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator/fault"
 )
 
 // Defaults applied by New to zero-valued Options fields.
@@ -24,7 +26,7 @@ const (
 	MaxUploadBytes = 512 << 20
 
 	// storageGB is what the create answers report in features.storageGB
-	// (the seeds' example value).
+	// (the documented examples' value, see testdata/*_200.json).
 	storageGB = 500
 )
 
@@ -83,8 +85,8 @@ type Stats struct {
 }
 
 // Simulator is an in-memory fake of the useapi.net Runway gateway. It is an
-// http.Handler; all state is guarded by one mutex, so it is safe for
-// concurrent use.
+// http.Handler; all state is guarded by one mutex (the queued faults by
+// their queue's own), so it is safe for concurrent use.
 type Simulator struct {
 	mu sync.Mutex
 
@@ -105,7 +107,7 @@ type Simulator struct {
 	permitted  int
 	used       int
 	demoIDs    []string
-	faults     []*queuedFault
+	faults     fault.Queue[Fault] // has its own lock
 	stats      Stats
 	tasks      map[string]*task  // by taskId, including forgotten ones
 	order      []*task           // creation order

@@ -157,7 +157,8 @@ func (s *Simulator) lookupTaskLocked(id string) (*task, bool) {
 	return t, true
 }
 
-// JSON shapes. Field order follows the seeds' examples.
+// JSON shapes. Field order follows the gateway's documented examples (the
+// fixtures in testdata/).
 
 type taskJSON struct {
 	TaskID                      string         `json:"taskId"`
@@ -181,7 +182,7 @@ type taskJSON struct {
 
 // createAnswer is the 200 answer of a create endpoint: the task plus the
 // account features, reply fields (null when not given) and code, exactly the
-// keys of the seeds' examples. The outer replyUrl/replyRef dominate the
+// keys of the documented examples (testdata/*_200.json). The outer replyUrl/replyRef dominate the
 // embedded omitempty ones.
 type createAnswer struct {
 	taskJSON

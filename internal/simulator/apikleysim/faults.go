@@ -1,12 +1,12 @@
 package apikleysim
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator/fault"
 )
 
 // Fault is an injected misbehaviour for the requests it matches. Effects
@@ -53,42 +53,19 @@ type Fault struct {
 // Inject adds a fault; faults are tried in the order they were injected
 // and the first match applies (one fault per request). Faults apply before
 // authentication, like a proxy in front of the gateway.
-func (g *Gateway) Inject(f Fault) {
-	if f.Times == 0 {
-		f.Times = 1
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.faults = append(g.faults, &f)
-}
+func (g *Gateway) Inject(f Fault) { g.faults.Add(f, f.Times) }
 
 // ClearFaults removes every injected fault.
-func (g *Gateway) ClearFaults() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.faults = nil
-}
+func (g *Gateway) ClearFaults() { g.faults.Clear() }
 
-// takeFaultLocked returns a copy of the first fault matching the request and
-// uses up one of its Times.
-func (g *Gateway) takeFaultLocked(method, path string) *Fault {
-	for i, f := range g.faults {
-		if f.Method != "" && !strings.EqualFold(f.Method, method) {
-			continue
-		}
-		if f.Path == "" && strings.HasPrefix(path, FilesPrefix) || !strings.HasPrefix(path, f.Path) {
-			continue
-		}
-		hit := *f
-		if f.Times > 0 {
-			f.Times--
-			if f.Times == 0 {
-				g.faults = append(g.faults[:i:i], g.faults[i+1:]...)
-			}
-		}
-		return &hit
-	}
-	return nil
+// takeFault returns the first fault matching the request and uses up one of
+// its Times. Path is matched against the whole request path; only file
+// downloads (under FilesPrefix) are not API requests.
+func (g *Gateway) takeFault(method, path string) (Fault, bool) {
+	api := !strings.HasPrefix(path, FilesPrefix)
+	return g.faults.Take(func(f Fault) bool {
+		return fault.Rule{Method: f.Method, Path: f.Path}.Matches(method, path, api)
+	})
 }
 
 // defaultFaultMsg describes an injected envelope code with the gateway's
@@ -120,29 +97,17 @@ func defaultFaultMsg(code int) string {
 
 // applyFault performs f and reports whether the request should still be
 // routed normally.
-func (g *Gateway) applyFault(w http.ResponseWriter, r *http.Request, f *Fault) bool {
-	if f.Delay > 0 {
-		// Read the body first: net/http only notices that the client went
-		// away (and cancels r.Context) once the body has been consumed.
-		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		t := time.NewTimer(f.Delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return false
-		}
-	}
+func (g *Gateway) applyFault(w http.ResponseWriter, r *http.Request, f Fault) bool {
+	fx := fault.Effects{Delay: f.Delay, BodyLimit: maxBodyBytes, Drop: f.Drop, DropAfterHandling: f.DropAfterCreate}
+	answer := func(w http.ResponseWriter) bool { return g.answerFault(w, f) }
+	return !fx.Apply(w, r, answer, func(w http.ResponseWriter) { g.route(w, r) })
+}
+
+// answerFault answers a Body or envelope (Code/HTTPStatus) fault and reports
+// whether f has one.
+func (g *Gateway) answerFault(w http.ResponseWriter, f Fault) bool {
 	switch {
-	case f.Drop:
-		dropConnection(w)
-		return false
 	case f.Body != "":
-		status := f.HTTPStatus
-		if status == 0 {
-			status = http.StatusOK
-		}
 		// Count the code if the body happens to be an envelope, so that
 		// Stats.Codes reflects what the client was told.
 		var env struct {
@@ -153,10 +118,7 @@ func (g *Gateway) applyFault(w http.ResponseWriter, r *http.Request, f *Fault) b
 			g.stats.Codes[*env.Code]++
 			g.mu.Unlock()
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(f.Body))
-		return false
+		fault.WriteBody(w, f.HTTPStatus, "application/json", f.Body)
 	case f.Code != 0 || (f.HTTPStatus != 0 && f.HTTPStatus != http.StatusOK):
 		status, code := f.HTTPStatus, f.Code
 		if status == 0 {
@@ -170,32 +132,8 @@ func (g *Gateway) applyFault(w http.ResponseWriter, r *http.Request, f *Fault) b
 			msg = defaultFaultMsg(code)
 		}
 		g.writeEnvelope(w, status, code, msg, nil)
-		return false
-	case f.DropAfterCreate:
-		rec := &discardWriter{header: make(http.Header)}
-		g.route(rec, r)
-		dropConnection(w)
+	default:
 		return false
 	}
 	return true
 }
-
-// dropConnection closes the client's connection without an answer. It
-// hijacks the connection when it can (HTTP/1.x); otherwise it aborts the
-// handler, which resets the stream.
-func dropConnection(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			_ = conn.Close()
-			return
-		}
-	}
-	panic(http.ErrAbortHandler)
-}
-
-// discardWriter swallows an answer that will never be sent.
-type discardWriter struct{ header http.Header }
-
-func (d *discardWriter) Header() http.Header         { return d.header }
-func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discardWriter) WriteHeader(int)             {}

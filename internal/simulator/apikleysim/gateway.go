@@ -22,6 +22,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/simulator/fault"
 )
 
 // Defaults applied by New to zero-valued Options fields.
@@ -111,7 +113,7 @@ type Gateway struct {
 	videos  map[string]*task // by videoId, for the file routes
 	credits int
 	hold    bool
-	faults  []*Fault
+	faults  fault.Queue[Fault] // has its own lock
 	stats   Stats
 	closed  bool
 
@@ -206,16 +208,14 @@ func (g *Gateway) Stats() Stats {
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	g.stats.Requests++
-	f := g.takeFaultLocked(r.Method, r.URL.Path)
 	g.mu.Unlock()
+	f, faulted := g.takeFault(r.Method, r.URL.Path)
 	// Every request advances the task clock first, so tasks finish (and
 	// callbacks fire) even when the timers cannot, e.g. with a fake clock.
 	g.sweep()
 
-	if f != nil {
-		if !g.applyFault(w, r, f) {
-			return
-		}
+	if faulted && !g.applyFault(w, r, f) {
+		return
 	}
 	g.route(w, r)
 }
