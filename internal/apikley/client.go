@@ -14,7 +14,10 @@
 //     (maintenance) created nothing, so they are resubmitted after a 10-30 s
 //     jittered wait until the context ends. Code 500, an HTTP 5xx, a lost
 //     connection or an unreadable success answer leave the outcome unknown:
-//     *OutcomeUnknownError, never a blind resubmit (no idempotency key).
+//     the error is, or wraps, a *transport.OutcomeUnknownError whose cause
+//     (an *APIError, a *DecodeError, a connection error) says what
+//     happened; IsOutcomeUnknown reports it. It is never resubmitted
+//     blindly (no idempotency key).
 package apikley
 
 import (
@@ -336,20 +339,21 @@ func (c *Client) create(ctx context.Context, path string, body any) (string, err
 		resp, data, err := c.send(ctx, http.MethodPost, path, nil, b, false)
 		if err != nil {
 			if IsOutcomeUnknown(err) {
-				return "", &OutcomeUnknownError{Method: http.MethodPost, Path: path, Err: err}
+				// The transport lost the answer; it already says so.
+				return "", err
 			}
 			var de *DecodeError
 			if errors.As(err, &de) {
 				// A success status whose body we cannot read: the
 				// task may well exist.
-				return "", &OutcomeUnknownError{Method: http.MethodPost, Path: path, Err: err}
+				return "", outcomeUnknown(path, resp, err)
 			}
 			ae, ok := asAPIError(err)
 			if !ok {
 				return "", err
 			}
 			if createUnknown(ae.Code) {
-				return "", &OutcomeUnknownError{Method: http.MethodPost, Path: path, Err: err}
+				return "", outcomeUnknown(path, resp, err)
 			}
 			// HTTP 429 was already resubmitted by the transport until the
 			// deadline; only envelope codes are this loop's business.
@@ -375,11 +379,21 @@ func (c *Client) create(ctx context.Context, path string, body any) (string, err
 			if jerr == nil {
 				jerr = errNoID
 			}
-			return "", &OutcomeUnknownError{Method: http.MethodPost, Path: path,
-				Err: newDecodeError(http.MethodPost, path, resp.StatusCode, resp.Body, jerr)}
+			return "", outcomeUnknown(path, resp, newDecodeError(http.MethodPost, path, resp.StatusCode, resp.Body, jerr))
 		}
 		return out.TaskID, nil
 	}
+}
+
+// outcomeUnknown reports a create whose answer arrived but does not settle
+// whether a task was created; cause (an *APIError or a *DecodeError) says
+// what the answer was and stays reachable with errors.As.
+func outcomeUnknown(path string, resp *transport.Response, cause error) error {
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	return fmt.Errorf("apikley: %w", &transport.OutcomeUnknownError{Method: http.MethodPost, URL: path, StatusCode: status, Err: cause})
 }
 
 // fitsDeadline reports whether waiting d still ends before ctx's deadline;

@@ -175,35 +175,19 @@ func snippet(b []byte) string {
 	return strings.ToValidUTF8(string(b), "?")
 }
 
-// OutcomeUnknownError reports a create (generate or extend) whose fate is
-// unknown: the gateway may have created, and will charge for, a task whose
-// id never reached us. It is never retried automatically, because the
-// gateway has no idempotency key and a second POST is a second paid task.
-// Err is the cause: a *transport.OutcomeUnknownError (connection lost
-// mid-request), an *APIError (code 500), or a *DecodeError (a success
-// answer without a readable task id).
-type OutcomeUnknownError struct {
-	// Method and Path name the create.
-	Method, Path string
-	// Err is the cause.
-	Err error
-}
-
-// Error explains that a task may exist and how to check.
-func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("apikley: %s %s: the outcome is unknown, a task may have been created (and charged) without its id reaching us; "+
-		"it was not resubmitted to avoid paying twice; check the Apikley dashboard before retrying: %v", e.Method, e.Path, e.Err)
-}
-
-// Unwrap returns the cause.
-func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
-
-// IsOutcomeUnknown reports whether err says a create may have taken effect,
-// whether the transport or this package detected it.
+// IsOutcomeUnknown reports whether err says a create (generate or extend)
+// may have taken effect: the gateway may have created, and will charge for,
+// a task whose id never reached us. Such errors are, or wrap, a
+// *transport.OutcomeUnknownError, whatever detected it: the transport (the
+// connection was lost mid-request) or this package (code 500 or 408, an
+// HTTP 5xx, or a success answer without a readable task id), in which case
+// its cause is the *APIError or *DecodeError describing the answer. A create
+// is never resubmitted then, because the gateway has no idempotency key and
+// a second POST is a second paid task: the user should look for the task in
+// the Apikley dashboard before retrying.
 func IsOutcomeUnknown(err error) bool {
-	var a *OutcomeUnknownError
-	var t *transport.OutcomeUnknownError
-	return errors.As(err, &a) || errors.As(err, &t)
+	var ou *transport.OutcomeUnknownError
+	return errors.As(err, &ou)
 }
 
 // InvalidRequestError is a request this package refused to send because

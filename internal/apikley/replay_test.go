@@ -3,8 +3,11 @@ package apikley
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -230,39 +233,104 @@ func TestCreateHTTP429HandledByTransport(t *testing.T) {
 	}
 }
 
-// After a 500, an HTTP 5xx, an unreadable success or a success without a
-// task id, a create is never resubmitted: the outcome is unknown.
+// After a 500, an HTTP 5xx, an unreadable success, a success without a
+// task id or a connection lost after sending, a create is never
+// resubmitted: the outcome is unknown. Every case is a
+// *transport.OutcomeUnknownError, and the answer's own error (*APIError,
+// *DecodeError) stays reachable as its cause.
 func TestCreateOutcomeUnknown(t *testing.T) {
 	cases := []struct {
 		name string
 		rep  reply
+		drop bool // close the connection after reading the request
+		// status is the OutcomeUnknownError's StatusCode.
+		status int
+		// apiCode, apiHTTP: the *APIError cause's Code and HTTPStatus (0: none).
+		apiCode, apiHTTP int
+		// decode: the cause is a *DecodeError wrapping decodeErr (if set).
+		decode    bool
+		decodeErr error
+		// tooBig: the cause is a *transport.BodyTooLargeError.
+		tooBig bool
 	}{
-		{"code 500 in HTTP 200", reply{200, env(500, "Server Error", nil)}},
-		{"code 408", reply{200, env(408, "Upstream has produced no result for over 10 minutes", nil)}},
-		{"HTTP 500 envelope", reply{500, env(500, "Server Error", nil)}},
-		{"HTTP 502 HTML", reply{502, "<html>Bad Gateway</html>"}},
-		{"HTTP 200 not JSON", reply{200, "<html>ok?</html>"}},
-		{"HTTP 200 truncated", reply{200, `{"code":200,"msg":"success","data":{"taskId":"ab`}},
-		{"code 200 without taskId", reply{200, env(200, "success", map[string]any{})}},
-		{"code 200 with null data", reply{200, env(200, "success", nil)}},
-		{"huge success body", reply{200, `{"code":200,"msg":"` + strings.Repeat("x", 2<<20) + `"}`}},
+		{name: "code 500 in HTTP 200", rep: reply{200, env(500, "Server Error", nil)}, status: 200, apiCode: 500, apiHTTP: 200},
+		{name: "code 408", rep: reply{200, env(408, "Upstream has produced no result for over 10 minutes", nil)}, status: 200, apiCode: 408, apiHTTP: 200},
+		{name: "HTTP 500 envelope", rep: reply{500, env(500, "Server Error", nil)}, status: 500, apiCode: 500, apiHTTP: 500},
+		{name: "HTTP 502 HTML", rep: reply{502, "<html>Bad Gateway</html>"}, status: 502, apiCode: 502, apiHTTP: 502},
+		{name: "HTTP 200 not JSON", rep: reply{200, "<html>ok?</html>"}, status: 200, decode: true},
+		{name: "HTTP 200 truncated", rep: reply{200, `{"code":200,"msg":"success","data":{"taskId":"ab`}, status: 200, decode: true},
+		{name: "code 200 without taskId", rep: reply{200, env(200, "success", map[string]any{})}, status: 200, decode: true, decodeErr: errNoID},
+		{name: "code 200 with null data", rep: reply{200, env(200, "success", nil)}, status: 200, decode: true, decodeErr: errNoID},
+		{name: "huge success body", rep: reply{200, `{"code":200,"msg":"` + strings.Repeat("x", 2<<20) + `"}`}, status: 200, tooBig: true},
+		{name: "connection dropped after sending", drop: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newScripted(t, tc.rep)
-			h := newHarness(t, srv.URL, nil)
+			var count func() int
+			endpoint := ""
+			if tc.drop {
+				var n atomic.Int32
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					n.Add(1)
+					_, _ = io.Copy(io.Discard, r.Body)
+					if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+						_ = conn.Close()
+					}
+				}))
+				t.Cleanup(srv.Close)
+				endpoint, count = srv.URL, func() int { return int(n.Load()) }
+			} else {
+				srv := newScripted(t, tc.rep)
+				endpoint, count = srv.URL, srv.count
+			}
+			h := newHarness(t, endpoint, nil)
 			_, err := h.c.Generate(context.Background(), validGenerate())
-			var oe *OutcomeUnknownError
-			if !errors.As(err, &oe) || !IsOutcomeUnknown(err) || oe.Path != PathGenerate {
-				t.Fatalf("err %v, want *OutcomeUnknownError", err)
+			var oe *transport.OutcomeUnknownError
+			if !errors.As(err, &oe) || !IsOutcomeUnknown(err) || oe.URL != PathGenerate || oe.Method != http.MethodPost {
+				t.Fatalf("err %v, want *transport.OutcomeUnknownError", err)
 			}
-			if srv.count() != 1 || len(h.busy.Waits())+len(h.sleep.Waits()) != 0 {
-				t.Errorf("create sent %d times, waits %v %v", srv.count(), h.busy.Waits(), h.sleep.Waits())
+			if oe.StatusCode != tc.status {
+				t.Errorf("StatusCode %d, want %d", oe.StatusCode, tc.status)
 			}
-			if !strings.Contains(err.Error(), "may have been created") {
-				t.Errorf("message %q", err)
+			if count() != 1 || len(h.busy.Waits())+len(h.sleep.Waits()) != 0 {
+				t.Errorf("create sent %d times, waits %v %v", count(), h.busy.Waits(), h.sleep.Waits())
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "apikley: ") || !strings.Contains(msg, "may have taken effect") || strings.Contains(msg, testKey) {
+				t.Errorf("message %q", msg)
+			}
+
+			ae, isAPI := asAPIError(err)
+			if isAPI != (tc.apiCode != 0) || (isAPI && (ae.Code != tc.apiCode || ae.HTTPStatus != tc.apiHTTP || ae.Path != PathGenerate)) {
+				t.Errorf("APIError cause %+v (found %v), want code %d HTTP %d", ae, isAPI, tc.apiCode, tc.apiHTTP)
+			}
+			if isAPI && !strings.Contains(msg, ae.Error()) {
+				t.Errorf("message %q does not quote the gateway's %q", msg, ae.Error())
+			}
+			var de *DecodeError
+			if errors.As(err, &de) != tc.decode || (tc.decode && (de.HTTPStatus != 200 || de.Path != PathGenerate)) {
+				t.Errorf("DecodeError cause %+v, want one: %v", de, tc.decode)
+			}
+			if tc.decodeErr != nil && !errors.Is(err, tc.decodeErr) {
+				t.Errorf("err %v does not wrap %v", err, tc.decodeErr)
+			}
+			var big *transport.BodyTooLargeError
+			if errors.As(err, &big) != tc.tooBig {
+				t.Errorf("BodyTooLargeError cause: %v, want %v", big, tc.tooBig)
 			}
 		})
+	}
+}
+
+// Extend is a create too: its unknown outcome names the extend path.
+func TestExtendOutcomeUnknown(t *testing.T) {
+	srv := newScripted(t, reply{200, env(500, "Server Error", nil)})
+	h := newHarness(t, srv.URL, nil)
+	_, err := h.c.Extend(context.Background(), &ExtendRequest{TaskID: "t", Prompt: "p", Quality: Quality720p})
+	var oe *transport.OutcomeUnknownError
+	ae, isAPI := asAPIError(err)
+	if !errors.As(err, &oe) || oe.URL != PathExtend || !isAPI || ae.Code != 500 || srv.count() != 1 {
+		t.Fatalf("err %v after %d requests", err, srv.count())
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator/apikleysim"
+	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
 // simHarness is a client talking to a real simulator over loopback HTTP.
@@ -279,7 +280,8 @@ func TestSimCreateNeverSentTwice(t *testing.T) {
 		s := newSim(t, apikleysim.Options{}, nil)
 		s.g.Inject(f)
 		_, err := s.c.Generate(testCtx(t), validGenerate())
-		if !IsOutcomeUnknown(err) {
+		var ou *transport.OutcomeUnknownError
+		if !IsOutcomeUnknown(err) || !errors.As(err, &ou) {
 			t.Fatalf("%+v: err %v", f, err)
 		}
 		st := s.g.Stats()
@@ -302,7 +304,8 @@ func TestSimDroppedCreateIsUnknown(t *testing.T) {
 	s := newSim(t, apikleysim.Options{}, nil)
 	s.g.Inject(apikleysim.Fault{Path: apikleysim.PathExtend, Drop: true, Times: 1})
 	_, err := s.c.Extend(testCtx(t), &ExtendRequest{TaskID: s.g.SeedTask("x"), Prompt: "p", Quality: Quality720p})
-	if !IsOutcomeUnknown(err) || s.g.Stats().Requests != 1 {
+	var ou *transport.OutcomeUnknownError
+	if !IsOutcomeUnknown(err) || !errors.As(err, &ou) || s.g.Stats().Requests != 1 {
 		t.Fatalf("err %v stats %+v", err, s.g.Stats())
 	}
 }

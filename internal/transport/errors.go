@@ -10,21 +10,27 @@ import (
 )
 
 // OutcomeUnknownError reports that a non-idempotent request (a paid create,
-// an upload) may have reached the server but no complete answer came back:
+// an upload) may have reached the server but no usable answer came back:
 // the connection was reset or closed after the request was written, the
 // answer timed out, the caller's context ended mid-flight, or the answer
-// could not be read. The server may have acted on it, so the request is
-// never retried automatically; callers should tell the user that the
-// gateway may have created the resource and how to check.
+// could not be read. The gateway clients return it too, wrapping their own
+// error as the cause, when an answer did arrive but proves nothing: a 5xx
+// (which a proxy can send after the server acted) or a success without a
+// readable id. The server may have acted on the request, so it is never
+// retried automatically; callers should tell the user that the gateway may
+// have created the resource and how to check. It is the only type that
+// means this: errors.As(err, new(*OutcomeUnknownError)) is the whole test.
 type OutcomeUnknownError struct {
 	// Method is the HTTP method of the request.
 	Method string
 	// URL is the request's URL path only: no host, query string or secret.
 	URL string
-	// StatusCode is the status of an answer whose body could not be read,
-	// or 0 when no status line arrived.
+	// StatusCode is the status of the answer that could not be used (its
+	// body was unreadable, or it did not settle the outcome), or 0 when no
+	// status line arrived.
 	StatusCode int
-	// Err is the underlying cause.
+	// Err is the underlying cause: a connection or context error, or a
+	// gateway client's own error describing the answer.
 	Err error
 }
 
@@ -32,13 +38,14 @@ type OutcomeUnknownError struct {
 func (e *OutcomeUnknownError) Error() string {
 	status := ""
 	if e.StatusCode != 0 {
-		status = fmt.Sprintf(" (HTTP %d, body unreadable)", e.StatusCode)
+		status = fmt.Sprintf(" (HTTP %d)", e.StatusCode)
 	}
-	return fmt.Sprintf("%s %s: the request may have reached the server but no complete answer came back%s: %v; "+
+	return fmt.Sprintf("%s %s: the request may have reached the server but no usable answer came back%s: %v; "+
 		"it may have taken effect, so it was not retried", e.Method, e.URL, status, e.Err)
 }
 
-// Unwrap exposes the cause, e.g. io.EOF or context.Canceled.
+// Unwrap exposes the cause, e.g. io.EOF, context.Canceled or a gateway
+// client's *APIError.
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 
 // RequestError is returned when no usable HTTP answer was obtained and the

@@ -121,7 +121,11 @@ type call struct {
 	id          string // the task/asset id addressed, for errors
 }
 
-// send performs the call and turns non-2xx answers into *APIError.
+// send performs the call and turns non-2xx answers into *APIError. A 5xx
+// other than 501 to a non-idempotent call (a create, an upload) may come
+// from a proxy after the gateway acted, so its *APIError is wrapped in a
+// *transport.OutcomeUnknownError: errors.As still finds the status and the
+// gateway's message, and the caller sees the one unknown-outcome type.
 func (c *Client) send(ctx context.Context, k call) (*transport.Response, error) {
 	if !c.hasTok {
 		return nil, ErrMissingToken
@@ -146,9 +150,20 @@ func (c *Client) send(ctx context.Context, k call) (*transport.Response, error) 
 		return nil, fmt.Errorf("useapi: %w", err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp, newAPIError(k.method, k.path, k.id, resp.StatusCode, resp.Header, resp.Body)
+		ae := newAPIError(k.method, k.path, k.id, resp.StatusCode, resp.Header, resp.Body)
+		if !k.idempotent && resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented {
+			return resp, outcomeUnknown(k.method, k.path, resp.StatusCode, ae)
+		}
+		return resp, ae
 	}
 	return resp, nil
+}
+
+// outcomeUnknown reports a non-idempotent call whose answer arrived but
+// does not settle whether it took effect; cause (an *APIError or a
+// *DecodeError) describes the answer.
+func outcomeUnknown(method, path string, status int, cause error) error {
+	return fmt.Errorf("useapi: %w", &transport.OutcomeUnknownError{Method: method, URL: path, StatusCode: status, Err: cause})
 }
 
 // pathID escapes an opaque id for use as one path segment. Task and asset
@@ -193,8 +208,9 @@ func (c *Client) CreateGen3TurboExpand(ctx context.Context, r *Gen3TurboExpandRe
 // create posts a paid generation. It is resubmitted only after 429 (the
 // gateway created nothing) or a refused connection, waiting for capacity
 // until ctx ends; when the outcome is unknown (connection lost after
-// sending, or a 2xx answer without a readable taskId) the error satisfies
-// IsOutcomeUnknown and nothing is resent.
+// sending, a 5xx, or a 2xx answer without a readable taskId) the error is,
+// or wraps, a *transport.OutcomeUnknownError (IsOutcomeUnknown) and nothing
+// is resent.
 func (c *Client) create(ctx context.Context, path string, req any) (*Task, error) {
 	body, err := json.Marshal(req)
 	if err != nil {
@@ -209,7 +225,7 @@ func (c *Client) create(ctx context.Context, path string, req any) (*Task, error
 		derr = newDecodeError(http.MethodPost, path, resp.StatusCode, resp.Body, errors.New("the answer has no taskId"))
 	}
 	if derr != nil {
-		return nil, fmt.Errorf("useapi: %w", &transport.OutcomeUnknownError{Method: http.MethodPost, URL: path, StatusCode: resp.StatusCode, Err: derr})
+		return nil, outcomeUnknown(http.MethodPost, path, resp.StatusCode, derr)
 	}
 	return t, nil
 }
@@ -436,7 +452,7 @@ func (c *Client) GetAsset(ctx context.Context, assetID string) (*Asset, error) {
 // fresh reader positioned at the start and its size (-1 if unknown); the
 // file is streamed, never buffered whole. Like a create, the upload is
 // resubmitted only after 429 or a refused connection; an unknown outcome
-// satisfies IsOutcomeUnknown.
+// (as for a create) is a *transport.OutcomeUnknownError (IsOutcomeUnknown).
 func (c *Client) UploadAsset(ctx context.Context, p UploadAssetParams, open func() (io.Reader, int64, error)) (*UploadedAsset, error) {
 	if strings.TrimSpace(p.Name) == "" {
 		return nil, invalid("name", "is required")
@@ -490,7 +506,7 @@ func (c *Client) UploadAsset(ctx context.Context, p UploadAssetParams, open func
 		}
 	}
 	if derr != nil {
-		return nil, fmt.Errorf("useapi: %w", &transport.OutcomeUnknownError{Method: http.MethodPost, URL: path, StatusCode: resp.StatusCode, Err: derr})
+		return nil, outcomeUnknown(http.MethodPost, path, resp.StatusCode, derr)
 	}
 	return &a, nil
 }

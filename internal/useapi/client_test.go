@@ -303,6 +303,10 @@ func TestCreateServerErrorNotRetried(t *testing.T) {
 			if !IsOutcomeUnknown(err) {
 				t.Fatalf("a 5xx on a create may hide a created task")
 			}
+			var ou *transport.OutcomeUnknownError
+			if !errors.As(err, &ou) || ou.StatusCode != status || ou.URL != "/gen3/video" {
+				t.Fatalf("err %v, want a *transport.OutcomeUnknownError wrapping the %d", err, status)
+			}
 			if g.Count() != 1 || len(sl.Waits()) != 0 {
 				t.Fatalf("a create must not be retried after %d: %d requests", status, g.Count())
 			}
@@ -1078,7 +1082,11 @@ func TestIsOutcomeUnknown(t *testing.T) {
 		{errors.New("x"), false},
 		{&transport.OutcomeUnknownError{Method: "POST", URL: "/x", Err: io.EOF}, true},
 		{fmt.Errorf("wrapped: %w", &transport.OutcomeUnknownError{Err: io.EOF}), true},
-		{&APIError{Method: "POST", StatusCode: 502}, true},
+		// The client never returns a bare 5xx *APIError for a POST: it
+		// wraps it in the one unknown-outcome type (next row).
+		{&APIError{Method: "POST", StatusCode: 502}, false},
+		{fmt.Errorf("useapi: %w", &transport.OutcomeUnknownError{Method: "POST", URL: "/gen3/video", StatusCode: 502,
+			Err: &APIError{Method: "POST", Path: "/gen3/video", StatusCode: 502}}), true},
 		{&APIError{Method: "POST", StatusCode: 501}, false},
 		{&APIError{Method: "POST", StatusCode: 429}, false},
 		{&APIError{Method: "GET", StatusCode: 502}, false},
@@ -1087,6 +1095,135 @@ func TestIsOutcomeUnknown(t *testing.T) {
 	for _, tc := range tests {
 		if got := IsOutcomeUnknown(tc.err); got != tc.want {
 			t.Errorf("%v: %v", tc.err, got)
+		}
+	}
+}
+
+// outcomeCall is a non-idempotent call: a create or the upload.
+type outcomeCall struct {
+	name, path string
+	call       func(ctx context.Context, c *Client) error
+}
+
+func outcomeCalls() []outcomeCall {
+	var calls []outcomeCall
+	for _, cc := range createCases {
+		calls = append(calls, outcomeCall{cc.name, cc.path, func(ctx context.Context, c *Client) error {
+			_, err := cc.call(ctx, c)
+			return err
+		}})
+	}
+	return append(calls, outcomeCall{"upload", "/assets/", func(ctx context.Context, c *Client) error {
+		_, err := c.UploadAsset(ctx, UploadAssetParams{Name: "x.png", ContentType: "image/png"}, func() (io.Reader, int64, error) {
+			return strings.NewReader("png-bytes"), 9, nil
+		})
+		return err
+	}})
+}
+
+// Every way a create or an upload can end with an unknown outcome yields a
+// *transport.OutcomeUnknownError, the one type callers test for, and the
+// error describing the answer (*APIError with its status and message,
+// *DecodeError, *transport.BodyTooLargeError) stays reachable as its cause.
+// A 501 or a 4xx is a refusal, not an unknown outcome.
+func TestOutcomeUnknownIsTheTransportType(t *testing.T) {
+	type want struct {
+		unknown  bool
+		status   int    // OutcomeUnknownError.StatusCode
+		apiCode  int    // *APIError cause's StatusCode, 0: none
+		apiMsg   string // in the *APIError's Message
+		decode   string // in the *DecodeError's Error(), "": none
+		tooBig   bool
+		fullPath bool // the transport built it: URL is the whole path
+	}
+	scenarios := []struct {
+		name   string
+		answer func(w http.ResponseWriter, r *http.Request)
+		want   want
+	}{
+		{"connection dropped after sending", func(w http.ResponseWriter, r *http.Request) {
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+		}, want{unknown: true, fullPath: true}},
+		{"500 json", func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 500, []byte(`{"error":"Internal failure","code":500}`))
+		}, want{unknown: true, status: 500, apiCode: 500, apiMsg: "Internal failure"}},
+		{"502 html from a proxy", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(502)
+			_, _ = w.Write([]byte("<html><body><h1>Bad Gateway</h1></body></html>"))
+		}, want{unknown: true, status: 502, apiCode: 502, apiMsg: "Bad Gateway"}},
+		{"504", func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 504, []byte(`{"error":"Gateway Timeout"}`))
+		}, want{unknown: true, status: 504, apiCode: 504, apiMsg: "Gateway Timeout"}},
+		{"200 without an id", func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 200, []byte(`{"name":"x","status":"PENDING"}`))
+		}, want{unknown: true, status: 200, decode: "the answer has no "}},
+		{"200 not JSON", func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 200, []byte(`<html>ok?</html>`))
+		}, want{unknown: true, status: 200, decode: "expected a JSON object"}},
+		{"200 truncated", func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 200, []byte(`{"taskId":"user:1-runwayml:a@b.c-task:x","assetId":"user:1-runwayml:a@b.c-asset:x`))
+		}, want{unknown: true, status: 200, decode: "unexpected end of JSON input"}},
+		{"200 over the size limit", func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 200, []byte(`{"taskId":"`+strings.Repeat("x", 4096)+`"}`))
+		}, want{unknown: true, status: 200, tooBig: true, fullPath: true}},
+		{"501 is a refusal", func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 501, []byte(`{"error":"Not Implemented"}`))
+		}, want{apiCode: 501, apiMsg: "Not Implemented"}},
+		{"400 is a refusal", func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 400, []byte(`{"error":"bad input","code":400}`))
+		}, want{apiCode: 400, apiMsg: "bad input"}},
+	}
+	for _, call := range outcomeCalls() {
+		for _, sc := range scenarios {
+			t.Run(call.name+"/"+sc.name, func(t *testing.T) {
+				g := newGateway(t, func(w http.ResponseWriter, r *http.Request, n int) { sc.answer(w, r) })
+				c, sl, _ := testClient(t, g, func(cfg *Config) { cfg.MaxBodyBytes = 1024 })
+				err := call.call(context.Background(), c)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				w := sc.want
+				var ou *transport.OutcomeUnknownError
+				if errors.As(err, &ou) != w.unknown || IsOutcomeUnknown(err) != w.unknown {
+					t.Fatalf("err %v: unknown outcome %v, want %v", err, !w.unknown, w.unknown)
+				}
+				if g.Count() != 1 || len(sl.Waits()) != 0 {
+					t.Fatalf("sent %d times, waits %v", g.Count(), sl.Waits())
+				}
+				msg := err.Error()
+				if !strings.HasPrefix(msg, "useapi: ") || strings.Contains(msg, testToken) {
+					t.Errorf("message %q", msg)
+				}
+				if w.unknown {
+					wantURL := call.path
+					if w.fullPath {
+						wantURL = "/v1/runwayml" + call.path
+					}
+					if ou.Method != http.MethodPost || ou.URL != wantURL || ou.StatusCode != w.status {
+						t.Errorf("outcome unknown %s %s HTTP %d, want POST %s HTTP %d", ou.Method, ou.URL, ou.StatusCode, wantURL, w.status)
+					}
+					if !strings.Contains(msg, "may have taken effect") {
+						t.Errorf("message %q", msg)
+					}
+				}
+				var ae *APIError
+				if errors.As(err, &ae) != (w.apiCode != 0) {
+					t.Fatalf("err %v: APIError cause %v, want code %d", err, ae, w.apiCode)
+				}
+				if ae != nil && (ae.StatusCode != w.apiCode || !strings.Contains(ae.Message, w.apiMsg) || ae.Method != http.MethodPost || ae.Path != call.path) {
+					t.Errorf("APIError %+v, want %d %q", ae, w.apiCode, w.apiMsg)
+				}
+				var de *DecodeError
+				if errors.As(err, &de) != (w.decode != "") || (de != nil && (de.StatusCode != 200 || de.Path != call.path || !strings.Contains(de.Error(), w.decode))) {
+					t.Errorf("DecodeError cause %v, want %q", de, w.decode)
+				}
+				var big *transport.BodyTooLargeError
+				if errors.As(err, &big) != w.tooBig {
+					t.Errorf("BodyTooLargeError cause %v, want %v", big, w.tooBig)
+				}
+			})
 		}
 	}
 }

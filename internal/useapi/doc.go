@@ -8,9 +8,12 @@
 //     gateway would reject never makes a round trip.
 //   - A create is resubmitted only after HTTP 429, which proves nothing was
 //     created; the client then waits for account capacity until the
-//     context ends. When a create may have taken effect without a usable
-//     answer (connection lost after sending, a 2xx without a taskId, a
-//     5xx), IsOutcomeUnknown reports it so the caller can say so instead of
+//     context ends. When a create or upload may have taken effect without
+//     a usable answer (connection lost after sending, a 2xx without a
+//     taskId, a 5xx), the error is, or wraps, a
+//     *transport.OutcomeUnknownError, the one type that means this (the
+//     *APIError or *DecodeError describing the answer is its cause), and
+//     IsOutcomeUnknown reports it, so the caller can say so instead of
 //     paying twice.
 //   - WaitForTask polls adaptively, and on cancellation returns the last
 //     status seen so no task id or status is lost.

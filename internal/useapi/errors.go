@@ -125,20 +125,17 @@ func IsBusy(err error) bool { return statusIs(err, http.StatusTooManyRequests) }
 func IsModerated(err error) bool { return statusIs(err, http.StatusUnprocessableEntity) }
 
 // IsOutcomeUnknown reports that a create or upload may have taken effect
-// although no usable answer came back: the connection broke after the
-// request was sent (*transport.OutcomeUnknownError, which also wraps a 2xx
-// answer without a readable taskId/assetId), or the gateway answered 5xx,
-// which a proxy in front of it can send after the task was created. The
-// provider must not silently resubmit then: it should tell the user to look
-// for the task before applying again.
+// although no usable answer came back. Every such error of this package
+// is, or wraps, a *transport.OutcomeUnknownError: the connection broke
+// after the request was sent (the transport's own error), the gateway
+// answered 5xx, which a proxy in front of it can send after the task was
+// created (the cause is the *APIError), or a 2xx answer had no readable
+// taskId/assetId (the cause is a *DecodeError). The provider must not
+// silently resubmit then: it should tell the user to look for the task
+// before applying again.
 func IsOutcomeUnknown(err error) bool {
 	var ou *transport.OutcomeUnknownError
-	if errors.As(err, &ou) {
-		return true
-	}
-	var e *APIError
-	return errors.As(err, &e) && e.Method == http.MethodPost &&
-		e.StatusCode >= 500 && e.StatusCode != http.StatusNotImplemented
+	return errors.As(err, &ou)
 }
 
 // DecodeError reports an answer that is not the JSON this package expects:
