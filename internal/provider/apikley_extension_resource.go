@@ -13,7 +13,7 @@ import (
 )
 
 // apikleyExtensionModel is runway_apikley_extension: POST
-// /api/v1/runway/extend (seed 003).
+// /api/v1/runway/extend.
 type apikleyExtensionModel struct {
 	apikleyCommon
 	TaskID types.String `tfsdk:"task_id"`

@@ -66,7 +66,10 @@ func (apikleyGateway) sharedAttributes() map[string]schema.Attribute {
 	return mergeAttributes(apikleyCommonInputAttributes(), lifecycleKnobAttributes(), apikleyOutputAttributes())
 }
 
-// fill copies a task into the engine's fields and the outputs.
+// fill copies a task into the engine's fields and the outputs. Nothing here
+// can fail; the result is generationModel's.
+//
+//nolint:unparam // the signature is generationModel's
 func (c *apikleyCommon) fill(_ context.Context, t *apikley.TaskDetail, _ time.Time) diag.Diagnostics {
 	if t.TaskID != "" {
 		c.ID = types.StringValue(t.TaskID)

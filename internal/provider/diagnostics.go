@@ -41,9 +41,11 @@ func gatewayErrorDiagnostic(summary string, err error) diag.Diagnostics {
 	return diags
 }
 
-// isOutcomeUnknown reports whether a create's fate is unknown on any gateway.
+// isOutcomeUnknown reports whether a create's fate is unknown: both
+// clients report it as a *transport.OutcomeUnknownError.
 func isOutcomeUnknown(err error) bool {
-	return useapi.IsOutcomeUnknown(err) || apikley.IsOutcomeUnknown(err)
+	var unknown *transport.OutcomeUnknownError
+	return errors.As(err, &unknown)
 }
 
 func waitInterruptedSummary(ctx context.Context) string {
@@ -76,8 +78,7 @@ func waitInterruptedDetail(typeName string, lc *lifecycleFields, ctx context.Con
 // matters most: an unknown outcome must not be retried blindly.
 func submitErrorDiagnostic(typeName string, err error) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var unknown *transport.OutcomeUnknownError
-	if errors.As(err, &unknown) || isOutcomeUnknown(err) {
+	if isOutcomeUnknown(err) {
 		diags.AddError("Runway generation outcome unknown",
 			fmt.Sprintf("The gateway's answer to the create request was lost or unusable (%v). The gateway may "+
 				"have accepted it and started a paid task, so the provider did not resubmit it. Nothing is saved in the "+

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -26,10 +27,9 @@ var generationResources = []struct {
 }
 
 // modifyPlan runs a resource's ModifyPlan on a state and a plan.
-func modifyPlan(t *testing.T, r resource.Resource, state, plan tftypes.Value) *resource.ModifyPlanResponse {
+func modifyPlan(ctx context.Context, t *testing.T, r resource.Resource, state, plan tftypes.Value) *resource.ModifyPlanResponse {
 	t.Helper()
-	ctx := context.Background()
-	s := apikleyResourceSchema(t, r)
+	s := schemaOf(ctx, t, r)
 	req := resource.ModifyPlanRequest{
 		State: tfsdk.State{Schema: s, Raw: state},
 		Plan:  tfsdk.Plan{Schema: s, Raw: plan},
@@ -49,7 +49,7 @@ func TestGenerationInputsForceReplacement(t *testing.T) {
 	for _, g := range generationResources {
 		t.Run(g.name, func(t *testing.T) {
 			r := g.new()
-			s := apikleyResourceSchema(t, r)
+			s := schemaOf(ctx, t, r)
 			_, hasDeletionPolicy := s.Attributes[attrDeletionPolicy]
 			if apikleyGen := g.finished == "success"; hasDeletionPolicy == apikleyGen {
 				t.Errorf("deletion_policy present = %t on %s", hasDeletionPolicy, g.name)
@@ -68,7 +68,7 @@ func TestGenerationInputsForceReplacement(t *testing.T) {
 			for _, input := range shape.inputs {
 				changed := sampleValue(typ.AttributeTypes[input])
 				plan := apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{attrStatus: akStr(g.finished), input: changed})
-				resp := modifyPlan(t, r, state, plan)
+				resp := modifyPlan(ctx, t, r, state, plan)
 				if len(resp.RequiresReplace) != 1 || resp.RequiresReplace[0].String() != input {
 					t.Errorf("changing %s: requires replace %v", input, resp.RequiresReplace)
 				}
@@ -107,7 +107,7 @@ func TestGenerationOutputsPlan(t *testing.T) {
 		for _, c := range cases {
 			t.Run(g.name+"/"+c.name, func(t *testing.T) {
 				r := g.new()
-				s := apikleyResourceSchema(t, r)
+				s := schemaOf(ctx, t, r)
 				typ := s.Type().TerraformType(ctx).(tftypes.Object)
 				shape := planShapeOf(s.Attributes)
 				inState := map[string]tftypes.Value{attrStatus: akStr(c.status), attrID: akStr("task-1"), attrWaitForCompletion: tftypes.NewValue(tftypes.Bool, false)}
@@ -119,7 +119,7 @@ func TestGenerationOutputsPlan(t *testing.T) {
 					inPlan[name] = tftypes.NewValue(typ.AttributeTypes[name], tftypes.UnknownValue)
 				}
 				state := apikleyObjectValue(ctx, t, s, inState)
-				resp := modifyPlan(t, r, state, apikleyObjectValue(ctx, t, s, inPlan))
+				resp := modifyPlan(ctx, t, r, state, apikleyObjectValue(ctx, t, s, inPlan))
 				var planned map[string]tftypes.Value
 				if err := resp.Plan.Raw.As(&planned); err != nil {
 					t.Fatal(err)
@@ -143,6 +143,17 @@ func TestGenerationOutputsPlan(t *testing.T) {
 			})
 		}
 	}
+}
+
+// schemaOf returns a resource's schema.
+func schemaOf(ctx context.Context, t *testing.T, r resource.Resource) schema.Schema {
+	t.Helper()
+	var resp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	return resp.Schema
 }
 
 // sampleValue and sampleValue2 are two different known values of a type.

@@ -13,7 +13,7 @@ import (
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
-// expansionModel is runway_expansion: POST /gen3turbo/expand (seed 001).
+// expansionModel is runway_expansion: POST /gen3turbo/expand.
 // Its input keeps the gateway's name `video_asset_id`; the generated video's
 // asset id is `output_video_asset_id`.
 type expansionModel struct {

@@ -14,7 +14,7 @@ import (
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
-// gen2ExtensionModel is runway_gen2_extension: POST /gen2/extend (seed 000).
+// gen2ExtensionModel is runway_gen2_extension: POST /gen2/extend.
 type gen2ExtensionModel struct {
 	generationWithVideoAssetID
 	AssetID     types.String `tfsdk:"asset_id"`

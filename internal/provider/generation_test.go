@@ -17,7 +17,7 @@ import (
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator"
 )
 
-// Behaviour 1: one create, a wait, SUCCEEDED outputs, and no drift even
+// one create, a wait, SUCCEEDED outputs, and no drift even
 // though the gateway re-signs artifact URLs on every read.
 func TestAccGen2Extension_basic(t *testing.T) {
 	sim := newTestSim(t, simulator.Options{})
@@ -86,7 +86,7 @@ resource "runway_gen2_extension" "test" {
 	})
 }
 
-// Behaviour 2: invalid input fails at plan with a message naming the
+// invalid input fails at plan with a message naming the
 // attribute and the allowed values, and nothing is paid.
 func TestAccGeneration_planTimeValidation(t *testing.T) {
 	sim := newTestSim(t, simulator.Options{})
@@ -164,7 +164,7 @@ func TestAccGeneration_planTimeValidation(t *testing.T) {
 	}
 }
 
-// Behaviour 3: a 429 on submit (account busy) is waited out; one task.
+// a 429 on submit (account busy) is waited out; one task.
 func TestAccGeneration_busyAccountIsWaitedOut(t *testing.T) {
 	sim := newTestSim(t, simulator.Options{})
 	sim.Inject(simulator.Fault{Method: "POST", Path: "/gen3/video", Status: 429, Busy429: true, Times: 2})
@@ -195,7 +195,7 @@ resource "runway_video_to_video" "test" {
 	})
 }
 
-// Behaviour 8: deletion_policy ABANDON keeps everything; import by task id
+// deletion_policy ABANDON keeps everything; import by task id
 // fills what the gateway reports and adopts the rest in place.
 func TestAccGeneration_abandonAndImport(t *testing.T) {
 	sim := newTestSim(t, simulator.Options{})
@@ -242,7 +242,7 @@ resource "runway_video_to_video" "test" {
 
 var compareEqual = compare.ValuesSame()
 
-// Behaviour 9: an extension's output feeds an expansion and a
+// an extension's output feeds an expansion and a
 // video-to-video in one apply.
 func TestAccGeneration_chain(t *testing.T) {
 	sim := newTestSim(t, simulator.Options{})

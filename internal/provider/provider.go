@@ -1,7 +1,9 @@
 // Package provider maps Terraform configuration onto the gateway clients in
 // internal/useapi and internal/apikley. It owns everything Terraform-specific:
-// schemas, plan-time validation, state and diagnostics. The three useapi.net
-// generation resources share one submit → wait → read engine (generation.go).
+// schemas, plan-time validation, state and diagnostics. The five generation
+// resources (three on useapi.net, two on Apikley) run on one engine
+// (engine.go, with its planning in engine_plan.go); each resource file
+// declares only its model, inputs, request mapping and price.
 package provider
 
 import (

@@ -14,7 +14,7 @@ import (
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
-// videoToVideoModel is runway_video_to_video: POST /gen3/video (seed 002).
+// videoToVideoModel is runway_video_to_video: POST /gen3/video.
 type videoToVideoModel struct {
 	generationWithVideoAssetID
 	AssetID                 types.String  `tfsdk:"asset_id"`
