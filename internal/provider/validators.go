@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/tfrunway/terraform-provider-runway/internal/download"
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
@@ -107,7 +108,7 @@ func (v downloadURLValidator) ValidateString(ctx context.Context, req validator.
 
 func checkDownloadURL(raw string) error {
 	u, err := url.Parse(raw)
-	shown := redactURL(raw)
+	shown := download.RedactURL(raw)
 	switch {
 	case err != nil:
 		return errors.New("it cannot be parsed")
@@ -121,7 +122,7 @@ func checkDownloadURL(raw string) error {
 	return nil
 }
 
-// plainFileNameValidator applies checkPlainFileName at plan time.
+// plainFileNameValidator applies download.CheckFileName at plan time.
 type plainFileNameValidator struct{}
 
 func (plainFileNameValidator) Description(context.Context) string {
@@ -136,7 +137,7 @@ func (v plainFileNameValidator) ValidateString(_ context.Context, req validator.
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := checkPlainFileName(req.ConfigValue.ValueString()); err != nil {
+	if err := download.CheckFileName(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid file name",
 			fmt.Sprintf("Attribute %s %s, got %q.", req.Path, err, req.ConfigValue.ValueString()))
 	}
