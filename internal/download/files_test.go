@@ -189,3 +189,69 @@ func TestHashRegularFile(t *testing.T) {
 		})
 	}
 }
+
+func TestRemove(t *testing.T) {
+	tests := []struct {
+		name        string
+		prepare     func(t *testing.T, dir string) // makes dir/clip.mp4
+		dir         string                         // "" = a fresh directory
+		wantErr     error                          // nil = done
+		wantGone    bool                           // dir/clip.mp4 no longer exists
+		wantTarget  bool                           // the removed path is returned
+		needsSymlnk bool
+	}{
+		{name: "regular file", prepare: func(t *testing.T, dir string) { writeFile(t, filepath.Join(dir, "clip.mp4"), "x") }, wantGone: true, wantTarget: true},
+		{name: "missing file", wantGone: true},
+		{name: "missing directory", dir: filepath.Join("does", "not", "exist"), wantGone: true},
+		{name: "directory in the way", prepare: func(t *testing.T, dir string) {
+			if err := os.Mkdir(filepath.Join(dir, "clip.mp4"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}, wantErr: ErrNotRegularFile},
+		{name: "symlink in the way", needsSymlnk: true, prepare: func(t *testing.T, dir string) {
+			victim := filepath.Join(t.TempDir(), "victim")
+			writeFile(t, victim, "do not touch")
+			if err := os.Symlink(victim, filepath.Join(dir, "clip.mp4")); err != nil {
+				t.Fatal(err)
+			}
+		}, wantErr: ErrNotRegularFile},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.needsSymlnk && runtime.GOOS == "windows" {
+				t.Skip("symlinks need privileges on Windows")
+			}
+			dir := t.TempDir()
+			if tt.dir != "" {
+				dir = filepath.Join(dir, tt.dir)
+			}
+			if tt.prepare != nil {
+				tt.prepare(t, dir)
+			}
+			target, err := Remove(dir, "clip.mp4")
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+				t.Fatalf("Remove = %q, %v; want error %v", target, err, tt.wantErr)
+			}
+			if tt.wantErr != nil && !strings.Contains(err.Error(), "clip.mp4 is no longer a regular file (") {
+				t.Errorf("error %q does not say what is in the way", err)
+			}
+			if (target != "") != tt.wantTarget {
+				t.Errorf("target %q, want one: %v", target, tt.wantTarget)
+			}
+			_, statErr := os.Lstat(filepath.Join(dir, "clip.mp4"))
+			if gone := errors.Is(statErr, fs.ErrNotExist); gone != tt.wantGone {
+				t.Errorf("gone = %v (%v), want %v", gone, statErr, tt.wantGone)
+			}
+		})
+	}
+	if _, err := Remove(t.TempDir(), "../escape"); err == nil {
+		t.Error("Remove accepted a name outside the directory")
+	}
+}
+
+func writeFile(t *testing.T, p, content string) {
+	t.Helper()
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,13 +1,16 @@
 package download
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // artifactSecret stands for the signature of a signed URL: it must never
@@ -50,3 +53,50 @@ func serveStatus(code int) http.HandlerFunc {
 		http.Error(w, "nope", code)
 	}
 }
+
+// serveStatusRetryAfter answers code with a Retry-After header.
+func serveStatusRetryAfter(code int, retryAfter string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", retryAfter)
+		http.Error(w, "later", code)
+	}
+}
+
+// recSleep records the waits between attempts instead of sleeping.
+type recSleep struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (s *recSleep) Sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.waits = append(s.waits, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+func (s *recSleep) Waits() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.waits...)
+}
+
+// recLogger records log lines.
+type recLogger struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *recLogger) Log(_ context.Context, level, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf("%s %s %v", level, msg, fields))
+}
+
+func (l *recLogger) Lines() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.lines...)
+}
+
+func fixedRand(v float64) func() float64 { return func() float64 { return v } }
