@@ -118,3 +118,21 @@ func (d *providerData) withMasking(ctx context.Context) context.Context {
 	}
 	return maskSecrets(ctx, d.secrets)
 }
+
+// userAgent is the User-Agent of requests that bypass the gateway clients
+// (artifact downloads); "dev" stands for the version when it is unknown.
+func (d *providerData) userAgent() string {
+	if d == nil || d.version == "" {
+		return "terraform-provider-runway/dev"
+	}
+	return "terraform-provider-runway/" + d.version
+}
+
+// logger adapts tflog for the clients and the download package, masking
+// the provider's secrets (none when d is nil).
+func (d *providerData) logger() tflogLogger {
+	if d == nil {
+		return tflogLogger{}
+	}
+	return tflogLogger{secrets: d.secrets}
+}

@@ -2,12 +2,16 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/tfrunway/terraform-provider-runway/internal/download"
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
@@ -74,5 +78,83 @@ func (v callbackURLValidator) ValidateString(ctx context.Context, req validator.
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
 			fmt.Sprintf("Attribute %s %s, got: %q", req.Path, v.Description(ctx), raw))
+	}
+}
+
+// sha256Pattern is a hex SHA-256 digest, in either case.
+var sha256Pattern = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
+// downloadURLValidator requires an absolute https:// URL with a host, or
+// http:// on a loopback host, as the gateways' signed URLs carry their
+// token in the query string.
+type downloadURLValidator struct{}
+
+func (downloadURLValidator) Description(context.Context) string {
+	return "must be an absolute https:// URL with a host (http:// only for loopback hosts)"
+}
+
+func (v downloadURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v downloadURLValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := checkDownloadURL(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("Attribute %s %s: %v", req.Path, v.Description(ctx), err))
+	}
+}
+
+func checkDownloadURL(raw string) error {
+	u, err := url.Parse(raw)
+	shown := download.RedactURL(raw)
+	switch {
+	case err != nil:
+		return errors.New("it cannot be parsed")
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("%s uses the unsupported scheme %q", shown, u.Scheme)
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("%s has no host", shown)
+	case u.Scheme == "http" && !transport.IsLoopbackHost(u.Hostname()):
+		return fmt.Errorf("%s uses plain http:// on a non-loopback host, which would send its signature in clear text", shown)
+	}
+	return nil
+}
+
+// plainFileNameValidator applies download.CheckFileName at plan time.
+type plainFileNameValidator struct{}
+
+func (plainFileNameValidator) Description(context.Context) string {
+	return "must be a plain file name: no / or \\, not . or .., not absolute"
+}
+
+func (v plainFileNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v plainFileNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := download.CheckFileName(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid file name",
+			fmt.Sprintf("Attribute %s %s, got %q.", req.Path, err, req.ConfigValue.ValueString()))
+	}
+}
+
+// noNULValidator refuses a NUL byte, which no file system accepts in a path.
+type noNULValidator struct{}
+
+func (noNULValidator) Description(context.Context) string { return "must not contain a NUL byte" }
+
+func (v noNULValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v noNULValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if strings.ContainsRune(req.ConfigValue.ValueString(), 0) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid path", fmt.Sprintf("Attribute %s %s.", req.Path, v.Description(ctx)))
 	}
 }

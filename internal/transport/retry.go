@@ -158,11 +158,25 @@ func ParseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// retryableStatus reports whether an idempotent request should be retried
-// after this status. 501 means the server will never do it.
-func retryableStatus(code int) bool {
+// RetryableStatus reports whether an idempotent request (a GET, a
+// download) should be retried after this status: 429 and 5xx, except 501,
+// which means the server will never do it. It is the one rule for every
+// HTTP client of the provider.
+func RetryableStatus(code int) bool {
 	if code == http.StatusTooManyRequests {
 		return true
 	}
 	return code >= 500 && code <= 599 && code != http.StatusNotImplemented
+}
+
+// RetryDelay returns the wait before retry number n (0-based) of an
+// idempotent request whose answer carried header h: the server's
+// Retry-After (see ParseRetryAfter), capped at MaxRetryAfter, when it sent
+// a readable one, else Backoff(n, rnd).
+func (p RetryPolicy) RetryDelay(n int, h http.Header, now time.Time, rnd func() float64) time.Duration {
+	p = p.withDefaults()
+	if ra, ok := ParseRetryAfter(h, now); ok {
+		return min(ra, p.MaxRetryAfter)
+	}
+	return p.Backoff(n, rnd)
 }

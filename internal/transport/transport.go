@@ -278,12 +278,8 @@ func (c *Client) do(ctx context.Context, r Request) (*Response, error) {
 				busy = true
 				wait = c.busyDelay(resp.Header)
 				reason = "HTTP 429: the server is busy and created nothing; resubmitting"
-			case r.Idempotent && retryableStatus(resp.StatusCode) && retries < c.retry.MaxRetries:
-				if ra, ok := ParseRetryAfter(resp.Header, time.Now()); ok {
-					wait = min(ra, c.retry.MaxRetryAfter)
-				} else {
-					wait = c.retry.Backoff(retries, c.rnd)
-				}
+			case r.Idempotent && RetryableStatus(resp.StatusCode) && retries < c.retry.MaxRetries:
+				wait = c.retry.RetryDelay(retries, resp.Header, time.Now(), c.rnd)
 				retries++
 				reason = "HTTP " + strconv.Itoa(resp.StatusCode)
 			default:
