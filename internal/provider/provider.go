@@ -180,14 +180,7 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		capacity: newCapacityGate(),
 	}
 
-	token := stringOrEnv(cfg.APIToken, envUseapiToken)
-	endpoint := stringOrEnv(cfg.Endpoint, envUseapiEndpoint)
-	if endpoint == "" {
-		endpoint = useapi.DefaultEndpoint
-	}
-	if token != "" {
-		data.secrets = append(data.secrets, token)
-	}
+	token, endpoint := data.credentials(cfg.APIToken, envUseapiToken, cfg.Endpoint, envUseapiEndpoint, useapi.DefaultEndpoint)
 	var ak apikleyModel
 	if !cfg.Apikley.IsNull() && !cfg.Apikley.IsUnknown() {
 		resp.Diagnostics.Append(cfg.Apikley.As(ctx, &ak, basetypes.ObjectAsOptions{})...)
@@ -195,14 +188,7 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			return
 		}
 	}
-	apikleyKey := stringOrEnv(ak.APIKey, envApikleyAPIKey)
-	apikleyEndpoint := stringOrEnv(ak.Endpoint, envApikleyEndpoint)
-	if apikleyEndpoint == "" {
-		apikleyEndpoint = apikley.DefaultEndpoint
-	}
-	if apikleyKey != "" {
-		data.secrets = append(data.secrets, apikleyKey)
-	}
+	apikleyKey, apikleyEndpoint := data.credentials(ak.APIKey, envApikleyAPIKey, ak.Endpoint, envApikleyEndpoint, apikley.DefaultEndpoint)
 	ctx = maskSecrets(ctx, data.secrets)
 
 	data.creditRates = map[string]int64{}

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
@@ -135,4 +136,19 @@ func (d *providerData) logger() tflogLogger {
 		return tflogLogger{}
 	}
 	return tflogLogger{secrets: d.secrets}
+}
+
+// credentials resolves one gateway's secret and endpoint from the
+// configuration, else the environment, else the default endpoint; the
+// secret joins the values masked from every log line.
+func (d *providerData) credentials(secret types.String, secretEnv string, endpoint types.String, endpointEnv, defaultEndpoint string) (string, string) {
+	s := stringOrEnv(secret, secretEnv)
+	e := stringOrEnv(endpoint, endpointEnv)
+	if e == "" {
+		e = defaultEndpoint
+	}
+	if s != "" {
+		d.secrets = append(d.secrets, s)
+	}
+	return s, e
 }
