@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
+	"github.com/tfrunway/terraform-provider-runway/internal/journal"
 )
 
 // The generation engine. Every generation resource, whatever its gateway,
@@ -188,27 +189,31 @@ func (r *generationResource[M, P, T]) Create(ctx context.Context, req resource.C
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	key, err := generationKey(r.typeName(), r.plan.inputs, req.Plan.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Planning the generation failed", err.Error())
+		return
+	}
 
-	gate := tasks.capacity()
-	if gate != nil {
-		if err := gate.beforeSubmit(ctx); err != nil {
-			resp.Diagnostics.AddError("Generation not submitted",
-				fmt.Sprintf("Waiting for a free slot on the account ended (%v) before anything was submitted; no task was created and nothing was charged.", err))
+	// A generation an earlier, killed, apply submitted is adopted, not paid
+	// for again (engine_journal.go).
+	task, rec, adopted := r.claimOrphan(ctx, tasks, key, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defer func() { settleJournal(ctx, rec) }()
+	if !adopted {
+		if task, rec, err = r.submit(ctx, tasks, m, key, timeout, &resp.Diagnostics); err != nil {
 			return
 		}
 	}
-	task, err := r.kind.submit(ctx, r.data, m)
-	if err != nil {
-		resp.Diagnostics.Append(submitErrorDiagnostic(r.typeName(), err)...)
-		return
-	}
-	if gate != nil {
-		gate.submitted()
-	}
 
 	// The task exists and is paid for from here on: its id goes into the
-	// state before anything else can go wrong.
+	// journal and the state before anything else can go wrong.
 	resp.Diagnostics.Append(m.fill(ctx, task, time.Now())...)
+	if !adopted {
+		journalSubmitted(rec, lc.ID.ValueString(), &resp.Diagnostics)
+	}
 	tflog.Info(ctx, "Runway task submitted", map[string]any{"task_id": lc.ID.ValueString(), "resource": r.typeName(), "status": lc.Status.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	if resp.Diagnostics.HasError() {
@@ -219,6 +224,33 @@ func (r *generationResource[M, P, T]) Create(ctx context.Context, req resource.C
 		return
 	}
 	r.wait(ctx, tasks, m, task, &resp.State, &resp.Diagnostics, timeout, true)
+}
+
+// submit waits for account capacity, records the intent in the crash
+// journal and sends the create. An error is already in diags.
+func (r *generationResource[M, P, T]) submit(ctx context.Context, tasks taskBackend[T], m P, key string, timeout time.Duration, diags *diag.Diagnostics) (T, *journal.Record, error) {
+	var none T
+	gate := tasks.capacity()
+	if gate != nil {
+		if err := gate.beforeSubmit(ctx); err != nil {
+			diags.AddError("Generation not submitted",
+				fmt.Sprintf("Waiting for a free slot on the account ended (%v) before anything was submitted; no task was created and nothing was charged.", err))
+			return none, nil, err
+		}
+	}
+	rec := r.intend(key, time.Now().Add(timeout), diags)
+	task, err := r.kind.submit(ctx, r.data, m)
+	if err != nil {
+		diags.Append(submitErrorDiagnostic(r.typeName(), err)...)
+		if rec != nil {
+			_ = rec.Done() // nothing to adopt: no task id came back
+		}
+		return none, nil, err
+	}
+	if gate != nil {
+		gate.submitted()
+	}
+	return task, rec, nil
 }
 
 // wait polls the task of m until it is final or ctx ends, and writes what

@@ -36,6 +36,7 @@ const (
 	envUseapiEndpoint  = "USEAPI_ENDPOINT"
 	envApikleyAPIKey   = "APIKLEY_API_KEY" //nolint:gosec // G101: the name of an environment variable, not a credential
 	envApikleyEndpoint = "APIKLEY_ENDPOINT"
+	envCrashJournal    = "RUNWAY_CRASH_JOURNAL"
 )
 
 // Defaults of the provider's steering knobs.
@@ -70,6 +71,7 @@ type providerModel struct {
 	Apikley           types.Object `tfsdk:"apikley"`
 	CreditRates       types.Map    `tfsdk:"credit_rates"`
 	MaxCreditsPerPlan types.Int64  `tfsdk:"max_credits_per_apply"`
+	CrashJournal      types.String `tfsdk:"crash_journal"`
 }
 
 // apikleyModel is the nested `apikley` block.
@@ -147,6 +149,15 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
+			"crash_journal": schema.StringAttribute{
+				MarkdownDescription: "Where the crash journal is kept: the file that lets an apply adopt the generations an " +
+					"earlier apply submitted but could not record because Terraform or the provider was killed hard (see the " +
+					"\"Crash safety\" section of the index). Defaults to `runway-crash-journal.json` in Terraform's data " +
+					"directory (`TF_DATA_DIR`, else `.terraform` in the working directory); may also be set with `" +
+					envCrashJournal + "`. On ephemeral CI runners, point it at a cached path. `\"off\"` turns it off.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
 			"apikley": schema.SingleNestedAttribute{
 				MarkdownDescription: "Apikley's Runway API, used by the `runway_apikley_*` resources and data sources.",
 				Optional:            true,
@@ -206,6 +217,8 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if !cfg.MaxCreditsPerPlan.IsNull() && !cfg.MaxCreditsPerPlan.IsUnknown() {
 		data.budget.limit = cfg.MaxCreditsPerPlan.ValueInt64()
 	}
+
+	data.journal, data.journalErr = openCrashJournal(stringOrEnv(cfg.CrashJournal, envCrashJournal))
 
 	pollInterval := durationOr(cfg.PollInterval, defaultPollInterval)
 	maxPollInterval := durationOr(cfg.MaxPollInterval, defaultMaxPollInterval)

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
+	"github.com/tfrunway/terraform-provider-runway/internal/journal"
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
@@ -36,6 +37,11 @@ type providerData struct {
 	// budget enforces max_credits_per_apply over one plan.
 	creditRates map[string]int64
 	budget      *creditBudget
+
+	// journal records submitted generations until Terraform has their
+	// ids (nil when turned off or unusable; journalErr says why).
+	journal    *journal.Journal
+	journalErr string
 
 	// secrets are masked from every log line written through this provider.
 	secrets []string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -36,7 +37,15 @@ func TestMain(m *testing.M) {
 	for _, env := range []string{envUseapiToken, envUseapiEndpoint, envApikleyAPIKey, envApikleyEndpoint} {
 		_ = os.Unsetenv(env)
 	}
+	// The in-process provider's crash journal goes to a scratch directory,
+	// not into the package's source tree (its working directory).
+	scratch, err := os.MkdirTemp("", "runway-provider-test-")
+	if err != nil {
+		panic(err)
+	}
+	_ = os.Setenv(envCrashJournal, filepath.Join(scratch, crashJournalFile))
 	code := m.Run()
+	_ = os.RemoveAll(scratch)
 	removeProviderBuild() // the subprocess tests' provider binary
 	os.Exit(code)
 }

@@ -145,7 +145,7 @@ func newWorkspace(t *testing.T, config string, extraEnv ...string) *tfWorkspace 
 	for _, kv := range os.Environ() {
 		key, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(key, "TF_") || strings.HasPrefix(key, "USEAPI_") ||
-			strings.HasPrefix(key, "APIKLEY_") || key == "CHECKPOINT_DISABLE" {
+			strings.HasPrefix(key, "APIKLEY_") || strings.HasPrefix(key, "RUNWAY_") || key == "CHECKPOINT_DISABLE" {
 			continue
 		}
 		env = append(env, kv)
