@@ -89,16 +89,7 @@ func (c *Client) WaitForTask(ctx context.Context, taskID string, opts WaitOption
 	if _, err := pathID("taskId", taskID); err != nil {
 		return nil, err
 	}
-	minI, maxI := opts.MinInterval, opts.MaxInterval
-	if minI <= 0 {
-		minI = DefaultMinPollInterval
-	}
-	if maxI <= 0 {
-		maxI = DefaultMaxPollInterval
-	}
-	if maxI < minI {
-		maxI = minI
-	}
+	minI, maxI := transport.WaitRange(opts.MinInterval, opts.MaxInterval, DefaultMinPollInterval, DefaultMaxPollInterval)
 	sleep := opts.Sleep
 	if sleep == nil {
 		sleep = c.sleep
