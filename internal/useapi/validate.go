@@ -53,7 +53,7 @@ func (r *Gen2ExtendRequest) Validate() error {
 	if r.Motion != nil && len(set) > 0 {
 		return invalid("motion", "cannot be combined with camera motion (%s)", strings.Join(set, ", "))
 	}
-	return r.CreateOptions.validate()
+	return r.validateOptions()
 }
 
 // Validate checks the request against the gateway's documented rules; see
@@ -77,7 +77,7 @@ func (r *Gen3VideoRequest) Validate() error {
 	if r.Resolution != nil && *r.Resolution != "720p" {
 		return invalid("resolution", "must be 720p, got %q", *r.Resolution)
 	}
-	return r.CreateOptions.validate()
+	return r.validateOptions()
 }
 
 // Validate checks the request against the gateway's documented rules; see
@@ -98,12 +98,12 @@ func (r *Gen3TurboExpandRequest) Validate() error {
 	if r.OutpaintAspectRatio != nil && *r.OutpaintAspectRatio != "landscape" && *r.OutpaintAspectRatio != "portrait" {
 		return invalid("outpaint_aspect_ratio", "must be landscape or portrait, got %q", *r.OutpaintAspectRatio)
 	}
-	return r.CreateOptions.validate()
+	return r.validateOptions()
 }
 
-// validate checks the options every create endpoint shares; each request's
-// Validate calls it after its own fields.
-func (o *CreateOptions) validate() error {
+// validateOptions checks the options every create endpoint shares; each
+// request's Validate calls it after its own fields.
+func (o *CreateOptions) validateOptions() error {
 	if o.Seed != nil && (*o.Seed < MinSeed || *o.Seed > MaxSeed) {
 		return invalid("seed", "must be between %d and %d, got %d", MinSeed, MaxSeed, *o.Seed)
 	}
