@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
 // Defaults of WaitOptions.
@@ -36,15 +38,7 @@ type WaitOptions struct {
 }
 
 func (o WaitOptions) withDefaults() WaitOptions {
-	if o.MinInterval <= 0 {
-		o.MinInterval = DefaultMinPollInterval
-	}
-	if o.MaxInterval <= 0 {
-		o.MaxInterval = DefaultMaxPollInterval
-	}
-	if o.MaxInterval < o.MinInterval {
-		o.MaxInterval = o.MinInterval
-	}
+	o.MinInterval, o.MaxInterval = transport.WaitRange(o.MinInterval, o.MaxInterval, DefaultMinPollInterval, DefaultMaxPollInterval)
 	if o.Growth == 0 {
 		o.Growth = DefaultPollGrowth
 	}

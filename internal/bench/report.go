@@ -121,7 +121,7 @@ func (rep *Report) Summary() string {
 // Markdown renders bench/results.md.
 func (rep *Report) Markdown() string {
 	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	p := printer(func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) })
 	p("# Benchmark results")
 	p("")
 	p("Written by `make bench` (`bench/run.sh` → `internal/bench`); `bench/README.md` describes the method.")
@@ -149,8 +149,7 @@ func (rep *Report) Markdown() string {
 	p("")
 	p("Each target is judged on the median over the runs; \"ratio\" is the value divided by its limit (≤ 1.00 meets it).")
 	p("")
-	p("| # | Target | Limit | Median | Ratio to limit | Result |")
-	p("|---|---|---|---|---|---|")
+	p.header("#", "Target", "Limit", "Median", "Ratio to limit", "Result")
 	for _, v := range rep.verdicts() {
 		p("| %s | %s | %s | %s | %.2f | **%s** |", v.scenario, v.target, v.limit, v.value, v.ratio, passFail(v.pass))
 	}
@@ -175,6 +174,21 @@ func (rep *Report) Markdown() string {
 
 type printer func(format string, args ...any)
 
+// header prints a Markdown table's header row and its separator row.
+func (p printer) header(columns ...string) {
+	p("| %s |", strings.Join(columns, " | "))
+	p("%s|", strings.Repeat("|---", len(columns)))
+}
+
+// variant starts the table of one variant of the provider settings: the
+// settings, then the table's header.
+func (p printer) variant(k knobs, columns ...string) {
+	p("")
+	p("Provider settings: %s.", k)
+	p("")
+	p.header(columns...)
+}
+
 func (rep *Report) throughputSection(p printer) {
 	wl := throughputWorkload
 	p("")
@@ -184,11 +198,8 @@ func (rep *Report) throughputSection(p printer) {
 	p("")
 	p("The run splits into three parts: **first create**, from the start of `terraform apply` to the first create's answer (Terraform and provider start-up, validate, plan); **makespan**, from the first accepted create to the last task's completion, whose ratio to the limit shows how well the provider keeps the account busy (**idle** is the capacity left unused within it, maxJobs × makespan − N × T, in slot-seconds); **tail**, from the last completion to the end of the apply.")
 	for _, v := range rep.Throughput {
-		p("")
-		p("Provider settings: %s.", v.Knobs)
-		p("")
-		p("| Run | Load | Apply wall | Ratio | Creates | 429s | Max concurrent | Requests | Polls | First create | Makespan | Makespan ratio | Idle (slot-s) | Tail | Detection latency (median) | CPU (provider) | Provider peak RSS |")
-		p("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+		p.variant(v.Knobs,
+			"Run", "Load", "Apply wall", "Ratio", "Creates", "429s", "Max concurrent", "Requests", "Polls", "First create", "Makespan", "Makespan ratio", "Idle (slot-s)", "Tail", "Detection latency (median)", "CPU (provider)", "Provider peak RSS")
 		limit := wl.capacityLimit().Seconds()
 		for i, r := range v.Runs {
 			p("| %d | %.1f | %.2f s | %.3f | %d | %d | %d | %d | %d | %.2f s | %.2f s | %.3f | %.1f | %.2f s | %.2f s | %.2f s (%.2f s) | %.1f MB |", i+1, r.Load, r.Wall.Seconds(), r.Ratio,
@@ -224,11 +235,8 @@ func (rep *Report) detectionSection(p printer) {
 	p("")
 	p("Latency is, per task, the instant the simulator first answered a GET of the task with SUCCEEDED minus the instant it completed the task (`FirstTerminalPollAt − CompletedAt`, one clock). Polls count every GET of the task; the limit is T/5 + 3 = %.0f.", pollsTarget())
 	for _, v := range rep.Detection {
-		p("")
-		p("Provider settings: %s.", v.Knobs)
-		p("")
-		p("| Run | Load | Apply wall | Latency median | Latency max | Polls/task mean | Polls/task max | Unnoticed |")
-		p("|---|---|---|---|---|---|---|---|")
+		p.variant(v.Knobs,
+			"Run", "Load", "Apply wall", "Latency median", "Latency max", "Polls/task mean", "Polls/task max", "Unnoticed")
 		for i, r := range v.Runs {
 			p("| %d | %.1f | %.2f s | %.3f s | %.3f s | %.2f | %d | %d |", i+1, r.Load, r.Wall.Seconds(), r.medianLatency(), maxOf(seconds(r.Latencies)),
 				r.meanPolls(), r.maxPolls(), r.Unnoticed)
@@ -260,8 +268,7 @@ func (rep *Report) refreshSection(p printer) {
 	p("")
 	p("Set up once by an apply against a simulator with 50 ms tasks and room for every task at once (%.1f s, not timed); then `terraform plan -detailed-exitcode` (default `-parallelism=10`; exit 0, no changes) runs against the same simulator. Peak RSS is the largest `ru_maxrss` of the provider processes the plan started. CPU is that of terraform and all its providers; divided by `nproc` it is a floor under the wall time that no amount of idle machine can beat.", rf.SetupWall.Seconds())
 	p("")
-	p("| Run | Load | Plan wall | CPU | CPU ÷ nproc | Provider CPU | Polls | Requests | Provider processes | Provider peak RSS |")
-	p("|---|---|---|---|---|---|---|---|---|---|")
+	p.header("Run", "Load", "Plan wall", "CPU", "CPU ÷ nproc", "Provider CPU", "Polls", "Requests", "Provider processes", "Provider peak RSS")
 	n := float64(max(rep.NProc, 1))
 	for i, r := range rf.Runs {
 		p("| %d | %.1f | %.2f s | %.2f s | %.2f s | %.2f s | %d | %d | %d | %.1f MB |", i+1, r.Load, r.Wall.Seconds(), r.CPU.Seconds(), r.CPU.Seconds()/n,
@@ -302,8 +309,7 @@ func (rep *Report) naiveSection(p printer) {
 		row("Idle capacity (slot-s)", "%.1f", func(r genRun) float64 { return r.IdleSlots })
 		p("")
 	}
-	p("| Naive run | Load | Wall | Ratio | Requests | Creates | 429s | Polls | Detection latency (median) |")
-	p("|---|---|---|---|---|---|---|---|---|")
+	p.header("Naive run", "Load", "Wall", "Ratio", "Requests", "Creates", "429s", "Polls", "Detection latency (median)")
 	for i, r := range rep.Naive {
 		p("| %d | %.1f | %.2f s | %.3f | %d | %d | %d | %d | %.2f s |", i+1, r.Load, r.Wall.Seconds(), r.Ratio, r.Requests, r.Creates, r.Busy429, r.Polls, r.medianLatency())
 	}
@@ -315,8 +321,7 @@ func (rep *Report) microSection(p printer) {
 	p("")
 	p("`go test -run '^$' -bench '^(%s)$' -benchmem ./internal/useapi/`, medians of the samples. BenchmarkDecodeTask (in `types_test.go`) decodes `testdata/task_succeeded.json`; BenchmarkWaitForTaskLoop (`bench_test.go`) is one poll of `WaitForTask` (request, transport, decode, planning the next poll) against an in-memory gateway with a fake clock.", strings.Join(microBenchmarks, "|"))
 	p("")
-	p("| Benchmark | ns/op | B/op | allocs/op | ns/op of every sample |")
-	p("|---|---|---|---|---|")
+	p.header("Benchmark", "ns/op", "B/op", "allocs/op", "ns/op of every sample")
 	for _, m := range rep.Micro {
 		samples := make([]string, len(m.Samples))
 		for i, s := range m.Samples {

@@ -107,13 +107,7 @@ func Fetch(ctx context.Context, client *http.Client, req Request) (Result, error
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return Result{}, err
 	}
-	retries := req.Retry.MaxRetries
-	switch {
-	case retries == 0:
-		retries = DefaultRetries
-	case retries < 0:
-		retries = 0
-	}
+	retries := transport.Setting(req.Retry.MaxRetries, DefaultRetries)
 	sleep := req.Sleep
 	if sleep == nil {
 		sleep = transport.SleepContext

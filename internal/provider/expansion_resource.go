@@ -66,18 +66,13 @@ func (expansion) inputs() map[string]schema.Attribute {
 func (expansion) configValidators() []resource.ConfigValidator { return nil }
 
 func (expansion) submit(ctx context.Context, d *providerData, m *expansionModel) (*useapi.Task, error) {
-	o := m.options()
 	return d.useapi.CreateGen3TurboExpand(ctx, &useapi.Gen3TurboExpandRequest{
 		VideoAssetID:        m.InputVideoAssetID.ValueString(),
 		ImageAssetID:        m.ImageAssetID.ValueStringPointer(),
 		TextPrompt:          m.TextPrompt.ValueStringPointer(),
 		Seconds:             m.Seconds.ValueInt64Pointer(),
 		OutpaintAspectRatio: m.OutpaintAspectRatio.ValueStringPointer(),
-		Seed:                o.Seed,
-		ExploreMode:         o.ExploreMode,
-		ReplyURL:            o.ReplyURL,
-		ReplyRef:            o.ReplyRef,
-		MaxJobs:             o.MaxJobs,
+		CreateOptions:       m.options(),
 	})
 }
 

@@ -77,22 +77,17 @@ func (gen2Extension) configValidators() []resource.ConfigValidator {
 }
 
 func (gen2Extension) submit(ctx context.Context, d *providerData, m *gen2ExtensionModel) (*useapi.Task, error) {
-	o := m.options()
 	return d.useapi.CreateGen2Extend(ctx, &useapi.Gen2ExtendRequest{
-		AssetID:     m.AssetID.ValueString(),
-		Interpolate: m.Interpolate.ValueBoolPointer(),
-		Motion:      m.Motion.ValueInt64Pointer(),
-		Horizontal:  m.Horizontal.ValueInt64Pointer(),
-		Vertical:    m.Vertical.ValueInt64Pointer(),
-		Roll:        m.Roll.ValueInt64Pointer(),
-		Zoom:        m.Zoom.ValueInt64Pointer(),
-		Pan:         m.Pan.ValueInt64Pointer(),
-		Tilt:        m.Tilt.ValueInt64Pointer(),
-		Seed:        o.Seed,
-		ExploreMode: o.ExploreMode,
-		ReplyURL:    o.ReplyURL,
-		ReplyRef:    o.ReplyRef,
-		MaxJobs:     o.MaxJobs,
+		AssetID:       m.AssetID.ValueString(),
+		Interpolate:   m.Interpolate.ValueBoolPointer(),
+		Motion:        m.Motion.ValueInt64Pointer(),
+		Horizontal:    m.Horizontal.ValueInt64Pointer(),
+		Vertical:      m.Vertical.ValueInt64Pointer(),
+		Roll:          m.Roll.ValueInt64Pointer(),
+		Zoom:          m.Zoom.ValueInt64Pointer(),
+		Pan:           m.Pan.ValueInt64Pointer(),
+		Tilt:          m.Tilt.ValueInt64Pointer(),
+		CreateOptions: m.options(),
 	})
 }
 

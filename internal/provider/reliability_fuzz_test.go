@@ -40,7 +40,7 @@ func FuzzCallbackURLPlanAndApplyAgree(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if planAccepts(s, stringvalidator.LengthAtMost(maxReplyLength), callbackURLValidator{}) {
-			r := useapi.Gen2ExtendRequest{AssetID: "asset", ReplyURL: &s}
+			r := useapi.Gen2ExtendRequest{AssetID: "asset", CreateOptions: useapi.CreateOptions{ReplyURL: &s}}
 			if err := r.Validate(); err != nil {
 				t.Fatalf("reply_url %q passes the plan but the useapi.net client refuses it: %v", s, err)
 			}

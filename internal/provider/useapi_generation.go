@@ -68,17 +68,9 @@ func (c *generationWithVideoAssetID) fill(ctx context.Context, t *useapi.Task, n
 	return diags
 }
 
-// commonOptions are the create options shared by every request struct.
-type commonOptions struct {
-	Seed        *int64
-	ExploreMode *bool
-	ReplyURL    *string
-	ReplyRef    *string
-	MaxJobs     *int64
-}
-
-func (c *generationCommon) options() commonOptions {
-	return commonOptions{
+// options are the create options every useapi.net request embeds.
+func (c *generationCommon) options() useapi.CreateOptions {
+	return useapi.CreateOptions{
 		Seed:        c.Seed.ValueInt64Pointer(),
 		ExploreMode: c.ExploreMode.ValueBoolPointer(),
 		ReplyURL:    c.ReplyURL.ValueStringPointer(),

@@ -71,18 +71,13 @@ func (videoToVideo) inputs() map[string]schema.Attribute {
 func (videoToVideo) configValidators() []resource.ConfigValidator { return nil }
 
 func (videoToVideo) submit(ctx context.Context, d *providerData, m *videoToVideoModel) (*useapi.Task, error) {
-	o := m.options()
 	return d.useapi.CreateGen3Video(ctx, &useapi.Gen3VideoRequest{
 		AssetID:                 m.AssetID.ValueString(),
 		TextPrompt:              m.TextPrompt.ValueString(),
 		StructureTransformation: m.StructureTransformation.ValueFloat64Pointer(),
 		Seconds:                 m.Seconds.ValueInt64Pointer(),
 		Resolution:              m.Resolution.ValueStringPointer(),
-		Seed:                    o.Seed,
-		ExploreMode:             o.ExploreMode,
-		ReplyURL:                o.ReplyURL,
-		ReplyRef:                o.ReplyRef,
-		MaxJobs:                 o.MaxJobs,
+		CreateOptions:           m.options(),
 	})
 }
 

@@ -314,37 +314,25 @@ func (s *Simulator) handleAssetList(w http.ResponseWriter, r *http.Request) {
 
 // handleAssetGet answers GET /assets/{assetId}.
 func (s *Simulator) handleAssetGet(w http.ResponseWriter, r *http.Request, id string) {
-	s.mu.Lock()
-	now := s.now()
-	s.advanceLocked(now)
-	a, ok := s.assets[id]
-	var body assetListJSON
-	if ok {
-		body = s.renderAssetLocked(a, now, baseURL(r))
-	}
-	s.mu.Unlock()
-	if !ok {
-		writeError(w, http.StatusNotFound, "Not found.")
-		return
-	}
-	writeJSON(w, http.StatusOK, body)
+	s.answerFound(w, func(now time.Time) (any, bool) {
+		a, ok := s.assets[id]
+		if !ok {
+			return nil, false
+		}
+		return s.renderAssetLocked(a, now, baseURL(r)), true
+	})
 }
 
 // handleAssetDelete answers DELETE /assets/{assetId}.
 func (s *Simulator) handleAssetDelete(w http.ResponseWriter, id string) {
-	s.mu.Lock()
-	s.advanceLocked(s.now())
-	a, ok := s.assets[id]
-	if ok {
-		s.removeAssetLocked(a)
-		s.stats.Deletes++
-	}
-	s.mu.Unlock()
-	if !ok {
-		writeError(w, http.StatusNotFound, "Not found.")
-		return
-	}
-	writeJSON(w, http.StatusOK, successAnswer)
+	s.answerFound(w, func(time.Time) (any, bool) {
+		a, ok := s.assets[id]
+		if ok {
+			s.removeAssetLocked(a)
+			s.stats.Deletes++
+		}
+		return successAnswer, ok
+	})
 }
 
 // handleAssetUpload answers POST /assets/?name=[&duration=][&width=][&height=]

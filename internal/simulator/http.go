@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator/httpx"
 )
@@ -116,15 +117,7 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, rel string) {
 		}
 		s.handleTaskQuery(w, r)
 	case strings.HasPrefix(rel, "/tasks/"):
-		if !allowMethod(w, r, http.MethodGet, http.MethodDelete) {
-			return
-		}
-		id := pathID(r, "/tasks/", rel)
-		if r.Method == http.MethodGet {
-			s.handleTaskGet(w, r, id)
-		} else {
-			s.handleTaskDelete(w, id)
-		}
+		routeItem(w, r, "/tasks/", rel, s.handleTaskGet, s.handleTaskDelete)
 	case trimmed == "/assets":
 		if !allowMethod(w, r, http.MethodGet, http.MethodPost) {
 			return
@@ -135,20 +128,44 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, rel string) {
 			s.handleAssetUpload(w, r)
 		}
 	case strings.HasPrefix(rel, "/assets/"):
-		if !allowMethod(w, r, http.MethodGet, http.MethodDelete) {
-			return
-		}
-		id := pathID(r, "/assets/", rel)
-		if r.Method == http.MethodGet {
-			s.handleAssetGet(w, r, id)
-		} else {
-			s.handleAssetDelete(w, id)
-		}
+		routeItem(w, r, "/assets/", rel, s.handleAssetGet, s.handleAssetDelete)
 	case trimmed == "/accounts" || strings.HasPrefix(rel, "/accounts/") || trimmed == "/features":
 		s.routeAccounts(w, r, rel)
 	default:
 		writeError(w, http.StatusNotFound, "Not found.")
 	}
+}
+
+// routeItem dispatches GET and DELETE of the object whose id follows
+// prefix in the path (a task or an asset); other methods get 405.
+func routeItem(w http.ResponseWriter, r *http.Request, prefix, rel string,
+	get func(http.ResponseWriter, *http.Request, string), del func(http.ResponseWriter, string),
+) {
+	if !allowMethod(w, r, http.MethodGet, http.MethodDelete) {
+		return
+	}
+	id := pathID(r, prefix, rel)
+	if r.Method == http.MethodGet {
+		get(w, r, id)
+	} else {
+		del(w, id)
+	}
+}
+
+// answerFound answers a request for one object: under the lock, with the
+// clock advanced to now, find reports the body to answer and whether the
+// object exists; a missing one is answered 404 "Not found.".
+func (s *Simulator) answerFound(w http.ResponseWriter, find func(now time.Time) (body any, ok bool)) {
+	s.mu.Lock()
+	now := s.now()
+	s.advanceLocked(now)
+	body, ok := find(now)
+	s.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, "Not found.")
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 func allowMethod(w http.ResponseWriter, r *http.Request, methods ...string) bool {

@@ -337,41 +337,30 @@ func (s *Simulator) renderArtifactLocked(a *asset, now time.Time, base string) a
 
 // handleTaskGet answers GET /tasks/{taskId}.
 func (s *Simulator) handleTaskGet(w http.ResponseWriter, r *http.Request, id string) {
-	s.mu.Lock()
-	now := s.now()
-	s.advanceLocked(now)
-	t, ok := s.lookupTaskLocked(id)
-	var body taskJSON
-	if ok {
-		body = s.renderTaskLocked(t, now, baseURL(r))
+	s.answerFound(w, func(now time.Time) (any, bool) {
+		t, ok := s.lookupTaskLocked(id)
+		if !ok {
+			return nil, false
+		}
+		body := s.renderTaskLocked(t, now, baseURL(r))
 		if t.terminal && t.firstTerminalPoll.IsZero() {
 			t.firstTerminalPoll = now
 		}
-	}
-	s.mu.Unlock()
-	if !ok {
-		writeError(w, http.StatusNotFound, "Not found.")
-		return
-	}
-	writeJSON(w, http.StatusOK, body)
+		return body, true
+	})
 }
 
 // handleTaskDelete answers DELETE /tasks/{taskId}: the task leaves the
 // account's history (and frees its slot); its artifact assets stay.
 func (s *Simulator) handleTaskDelete(w http.ResponseWriter, id string) {
-	s.mu.Lock()
-	s.advanceLocked(s.now())
-	t, ok := s.lookupTaskLocked(id)
-	if ok {
-		s.removeTaskLocked(t)
-		s.stats.Deletes++
-	}
-	s.mu.Unlock()
-	if !ok {
-		writeError(w, http.StatusNotFound, "Not found.")
-		return
-	}
-	writeJSON(w, http.StatusOK, successAnswer)
+	s.answerFound(w, func(time.Time) (any, bool) {
+		t, ok := s.lookupTaskLocked(id)
+		if ok {
+			s.removeTaskLocked(t)
+			s.stats.Deletes++
+		}
+		return successAnswer, ok
+	})
 }
 
 var successAnswer = map[string]any{"success": true, "code": 200}

@@ -52,30 +52,9 @@ func DefaultRetryPolicy() RetryPolicy {
 // withDefaults fills zero fields and repairs inverted ranges, so that a
 // half-configured policy still behaves sensibly.
 func (p RetryPolicy) withDefaults() RetryPolicy {
-	switch {
-	case p.MaxRetries == 0:
-		p.MaxRetries = DefaultMaxRetries
-	case p.MaxRetries < 0:
-		p.MaxRetries = 0
-	}
-	if p.MinBackoff <= 0 {
-		p.MinBackoff = DefaultMinBackoff
-	}
-	if p.MaxBackoff <= 0 {
-		p.MaxBackoff = DefaultMaxBackoff
-	}
-	if p.MaxBackoff < p.MinBackoff {
-		p.MaxBackoff = p.MinBackoff
-	}
-	if p.BusyMinBackoff <= 0 {
-		p.BusyMinBackoff = DefaultBusyMinBackoff
-	}
-	if p.BusyMaxBackoff <= 0 {
-		p.BusyMaxBackoff = DefaultBusyMaxBackoff
-	}
-	if p.BusyMaxBackoff < p.BusyMinBackoff {
-		p.BusyMaxBackoff = p.BusyMinBackoff
-	}
+	p.MaxRetries = Setting(p.MaxRetries, DefaultMaxRetries)
+	p.MinBackoff, p.MaxBackoff = WaitRange(p.MinBackoff, p.MaxBackoff, DefaultMinBackoff, DefaultMaxBackoff)
+	p.BusyMinBackoff, p.BusyMaxBackoff = WaitRange(p.BusyMinBackoff, p.BusyMaxBackoff, DefaultBusyMinBackoff, DefaultBusyMaxBackoff)
 	if p.MaxRetryAfter <= 0 {
 		p.MaxRetryAfter = DefaultMaxRetryAfter
 	}

@@ -114,56 +114,34 @@ type Response struct {
 // Client sends Requests with the retry rules of this package. It is safe
 // for concurrent use.
 type Client struct {
-	hc             *http.Client
-	log            Logger
-	retry          RetryPolicy
-	maxBody        int64
-	userAgent      string
-	attemptTimeout time.Duration
-	busyWait       func(ctx context.Context, d time.Duration) error
-	sleep          func(ctx context.Context, d time.Duration) error
-	rnd            func() float64
+	// cfg is the Config given to New with every default filled in.
+	cfg Config
 }
 
 // New returns a Client; zero Config fields take their defaults.
 func New(cfg Config) *Client {
-	c := &Client{
-		hc:             cfg.HTTPClient,
-		log:            cfg.Logger,
-		retry:          cfg.Retry.withDefaults(),
-		maxBody:        cfg.MaxBodyBytes,
-		userAgent:      cfg.UserAgent,
-		attemptTimeout: cfg.AttemptTimeout,
-		busyWait:       cfg.BusyWait,
-		sleep:          cfg.Sleep,
-		rnd:            cfg.Rand,
+	cfg.Retry = cfg.Retry.withDefaults()
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = cleanhttp.DefaultPooledClient()
 	}
-	if c.hc == nil {
-		c.hc = cleanhttp.DefaultPooledClient()
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	if c.maxBody <= 0 {
-		c.maxBody = DefaultMaxBodyBytes
+	cfg.AttemptTimeout = Setting(cfg.AttemptTimeout, DefaultAttemptTimeout)
+	if cfg.Sleep == nil {
+		cfg.Sleep = SleepContext
 	}
-	switch {
-	case c.attemptTimeout == 0:
-		c.attemptTimeout = DefaultAttemptTimeout
-	case c.attemptTimeout < 0:
-		c.attemptTimeout = 0
+	if cfg.BusyWait == nil {
+		cfg.BusyWait = cfg.Sleep
 	}
-	if c.sleep == nil {
-		c.sleep = SleepContext
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Float64
 	}
-	if c.busyWait == nil {
-		c.busyWait = c.sleep
-	}
-	if c.rnd == nil {
-		c.rnd = rand.Float64
-	}
-	return c
+	return &Client{cfg: cfg}
 }
 
 // RetryPolicy returns the effective policy, with defaults filled in.
-func (c *Client) RetryPolicy() RetryPolicy { return c.retry }
+func (c *Client) RetryPolicy() RetryPolicy { return c.cfg.Retry }
 
 // SleepContext waits for d or until ctx is done, whichever comes first, and
 // returns ctx.Err() in the latter case.
@@ -240,10 +218,10 @@ func (c *Client) do(ctx context.Context, r Request) (*Response, error) {
 			if !r.Idempotent && !IsNotSent(err) {
 				return nil, &OutcomeUnknownError{Method: method, URL: path, Err: err}
 			}
-			if retries >= c.retry.MaxRetries {
+			if retries >= c.cfg.Retry.MaxRetries {
 				return nil, &RequestError{Method: method, URL: path, Attempts: attempt, Err: err}
 			}
-			wait = c.retry.Backoff(retries, c.rnd)
+			wait = c.cfg.Retry.Backoff(retries, c.cfg.Rand)
 			retries++
 			reason = "connection error: " + err.Error()
 			if IsNotSent(err) {
@@ -265,10 +243,10 @@ func (c *Client) do(ctx context.Context, r Request) (*Response, error) {
 				}
 				return nil, &OutcomeUnknownError{Method: method, URL: path, StatusCode: resp.StatusCode, Err: err}
 			}
-			if isTooBig || ctx.Err() != nil || retries >= c.retry.MaxRetries {
+			if isTooBig || ctx.Err() != nil || retries >= c.cfg.Retry.MaxRetries {
 				return nil, &RequestError{Method: method, URL: path, Attempts: attempt, Err: err}
 			}
-			wait = c.retry.Backoff(retries, c.rnd)
+			wait = c.cfg.Retry.Backoff(retries, c.cfg.Rand)
 			retries++
 			reason = fmt.Sprintf("HTTP %d with an unreadable body: %v", resp.StatusCode, err)
 		default:
@@ -278,8 +256,8 @@ func (c *Client) do(ctx context.Context, r Request) (*Response, error) {
 				busy = true
 				wait = c.busyDelay(resp.Header)
 				reason = "HTTP 429: the server is busy and created nothing; resubmitting"
-			case r.Idempotent && RetryableStatus(resp.StatusCode) && retries < c.retry.MaxRetries:
-				wait = c.retry.RetryDelay(retries, resp.Header, time.Now(), c.rnd)
+			case r.Idempotent && RetryableStatus(resp.StatusCode) && retries < c.cfg.Retry.MaxRetries:
+				wait = c.cfg.Retry.RetryDelay(retries, resp.Header, time.Now(), c.cfg.Rand)
 				retries++
 				reason = "HTTP " + strconv.Itoa(resp.StatusCode)
 			default:
@@ -303,9 +281,9 @@ func (c *Client) do(ctx context.Context, r Request) (*Response, error) {
 			fields["status"] = resp.StatusCode
 		}
 		c.logf(ctx, LevelWarn, "retrying request", fields)
-		waitFn := c.sleep
+		waitFn := c.cfg.Sleep
 		if busy {
-			waitFn = c.busyWait
+			waitFn = c.cfg.BusyWait
 		}
 		if werr := waitFn(ctx, wait); werr != nil {
 			if ctx.Err() != nil {
@@ -322,9 +300,9 @@ func (c *Client) do(ctx context.Context, r Request) (*Response, error) {
 // because this loop has no count limit and must not hammer the gateway.
 func (c *Client) busyDelay(h http.Header) time.Duration {
 	if ra, ok := ParseRetryAfter(h, time.Now()); ok {
-		return max(min(ra, c.retry.MaxRetryAfter), c.retry.MinBackoff)
+		return max(min(ra, c.cfg.Retry.MaxRetryAfter), c.cfg.Retry.MinBackoff)
 	}
-	return c.retry.BusyBackoff(c.rnd)
+	return c.cfg.Retry.BusyBackoff(c.cfg.Rand)
 }
 
 // bodyOpenError marks a failure of Request.BodyReader: a local problem
@@ -342,9 +320,9 @@ func (e *bodyOpenError) Unwrap() error { return e.err }
 // read, and (resp, nil) on success.
 func (c *Client) attempt(ctx context.Context, method string, u *url.URL, path string, r Request, n int) (*Response, error) {
 	actx := ctx
-	if r.Idempotent && c.attemptTimeout > 0 {
+	if r.Idempotent && c.cfg.AttemptTimeout > 0 {
 		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
+		actx, cancel = context.WithTimeout(ctx, c.cfg.AttemptTimeout)
 		defer cancel()
 	}
 
@@ -399,12 +377,12 @@ func (c *Client) attempt(ctx context.Context, method string, u *url.URL, path st
 	if r.ContentType != "" {
 		req.Header.Set("Content-Type", r.ContentType)
 	}
-	if c.userAgent != "" && req.Header.Get("User-Agent") == "" {
-		req.Header.Set("User-Agent", c.userAgent)
+	if c.cfg.UserAgent != "" && req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
 
 	start := time.Now()
-	hresp, err := c.hc.Do(req)
+	hresp, err := c.cfg.HTTPClient.Do(req)
 	if err != nil {
 		err = unwrapURLError(err)
 		c.logf(ctx, LevelDebug, "HTTP request failed", map[string]any{
@@ -415,7 +393,7 @@ func (c *Client) attempt(ctx context.Context, method string, u *url.URL, path st
 	}
 	// The body is only read from: closing it cannot change the answer.
 	defer func() { _ = hresp.Body.Close() }()
-	data, rerr := io.ReadAll(io.LimitReader(hresp.Body, c.maxBody+1))
+	data, rerr := io.ReadAll(io.LimitReader(hresp.Body, c.cfg.MaxBodyBytes+1))
 	latency := time.Since(start)
 	resp := &Response{StatusCode: hresp.StatusCode, Header: hresp.Header.Clone(), Attempts: n}
 	fields := map[string]any{
@@ -427,9 +405,9 @@ func (c *Client) attempt(ctx context.Context, method string, u *url.URL, path st
 		c.logf(ctx, LevelDebug, "HTTP response body unreadable", fields)
 		return resp, fmt.Errorf("reading the response body: %w", rerr)
 	}
-	if int64(len(data)) > c.maxBody {
+	if int64(len(data)) > c.cfg.MaxBodyBytes {
 		c.logf(ctx, LevelDebug, "HTTP response body too large", fields)
-		return resp, &BodyTooLargeError{Limit: c.maxBody, StatusCode: hresp.StatusCode}
+		return resp, &BodyTooLargeError{Limit: c.cfg.MaxBodyBytes, StatusCode: hresp.StatusCode}
 	}
 	resp.Body = data
 	fields["bytes"] = len(data)
@@ -448,7 +426,7 @@ func unwrapURLError(err error) error {
 }
 
 func (c *Client) logf(ctx context.Context, level, msg string, fields map[string]any) {
-	if c.log != nil {
-		c.log.Log(ctx, level, msg, fields)
+	if c.cfg.Logger != nil {
+		c.cfg.Logger.Log(ctx, level, msg, fields)
 	}
 }

@@ -32,7 +32,7 @@ var createCases = []createCase{
 	{
 		name: "gen2 extend", path: "/gen2/extend", prefix: "gen2_extend",
 		call: func(ctx context.Context, c *Client) (*Task, error) {
-			return c.CreateGen2Extend(ctx, &Gen2ExtendRequest{AssetID: fixtureAssetID, Interpolate: ptr(false), Horizontal: ptr(int64(-3)), Seed: ptr(int64(42)), ExploreMode: ptr(true), MaxJobs: ptr(int64(2))})
+			return c.CreateGen2Extend(ctx, &Gen2ExtendRequest{AssetID: fixtureAssetID, Interpolate: ptr(false), Horizontal: ptr(int64(-3)), CreateOptions: CreateOptions{Seed: ptr(int64(42)), ExploreMode: ptr(true), MaxJobs: ptr(int64(2))}})
 		},
 		body: `{"assetId":"` + fixtureAssetID + `","interpolate":false,"horizontal":-3,"seed":42,"exploreMode":true,"maxJobs":2}`,
 		invalid: func(ctx context.Context, c *Client) (*Task, error) {
@@ -42,7 +42,7 @@ var createCases = []createCase{
 	{
 		name: "gen3 video", path: "/gen3/video", prefix: "gen3_video",
 		call: func(ctx context.Context, c *Client) (*Task, error) {
-			return c.CreateGen3Video(ctx, &Gen3VideoRequest{AssetID: fixtureAssetID, TextPrompt: "a calm lake at dawn", StructureTransformation: ptr(3.5), Seconds: ptr(int64(10)), ReplyURL: ptr("https://webhook.site/abc"), ReplyRef: ptr("ref-1")})
+			return c.CreateGen3Video(ctx, &Gen3VideoRequest{AssetID: fixtureAssetID, TextPrompt: "a calm lake at dawn", StructureTransformation: ptr(3.5), Seconds: ptr(int64(10)), CreateOptions: CreateOptions{ReplyURL: ptr("https://webhook.site/abc"), ReplyRef: ptr("ref-1")}})
 		},
 		body: `{"assetId":"` + fixtureAssetID + `","text_prompt":"a calm lake at dawn","structure_transformation":3.5,"seconds":10,"replyUrl":"https://webhook.site/abc","replyRef":"ref-1"}`,
 		invalid: func(ctx context.Context, c *Client) (*Task, error) {

@@ -20,6 +20,25 @@ func IsTerminal(status string) bool {
 	return status == StatusSucceeded || status == StatusFailed
 }
 
+// CreateOptions are the options every create endpoint takes. The request
+// structs embed it, so its fields are sent inline, next to the model's own
+// fields, and are validated once (see Gen2ExtendRequest.Validate).
+type CreateOptions struct {
+	// Seed is 1..4294967294; unset lets Runway pick one.
+	Seed *int64 `json:"seed,omitempty"`
+	// ExploreMode requests a relaxed generation on a Runway Unlimited plan,
+	// which costs no credits.
+	ExploreMode *bool `json:"exploreMode,omitempty"`
+	// ReplyURL is the gateway's callback URL (at most 1024 characters);
+	// unset uses the account default.
+	ReplyURL *string `json:"replyUrl,omitempty"`
+	// ReplyRef is echoed back with the task (at most 1024 characters).
+	ReplyRef *string `json:"replyRef,omitempty"`
+	// MaxJobs (1..10) is how many tasks the account may run at once; unset
+	// uses the value configured for the account.
+	MaxJobs *int64 `json:"maxJobs,omitempty"`
+}
+
 // Gen2ExtendRequest is the body of POST /gen2/extend (Gen-2, adds 4 s).
 // Optional fields are pointers so that "unset" is never sent as a zero value.
 type Gen2ExtendRequest struct {
@@ -38,19 +57,7 @@ type Gen2ExtendRequest struct {
 	Zoom       *int64 `json:"zoom,omitempty"`
 	Pan        *int64 `json:"pan,omitempty"`
 	Tilt       *int64 `json:"tilt,omitempty"`
-	// Seed is 1..4294967294; unset lets Runway pick one.
-	Seed *int64 `json:"seed,omitempty"`
-	// ExploreMode requests a relaxed generation on a Runway Unlimited plan,
-	// which costs no credits.
-	ExploreMode *bool `json:"exploreMode,omitempty"`
-	// ReplyURL is the gateway's callback URL (at most 1024 characters);
-	// unset uses the account default.
-	ReplyURL *string `json:"replyUrl,omitempty"`
-	// ReplyRef is echoed back with the task (at most 1024 characters).
-	ReplyRef *string `json:"replyRef,omitempty"`
-	// MaxJobs (1..10) is how many tasks the account may run at once; unset
-	// uses the value configured for the account.
-	MaxJobs *int64 `json:"maxJobs,omitempty"`
+	CreateOptions
 }
 
 // Gen3VideoRequest is the body of POST /gen3/video (Gen-3 Alpha video to video).
@@ -66,19 +73,7 @@ type Gen3VideoRequest struct {
 	Seconds *int64 `json:"seconds,omitempty"`
 	// Resolution: only "720p" is supported.
 	Resolution *string `json:"resolution,omitempty"`
-	// Seed is 1..4294967294; unset lets Runway pick one.
-	Seed *int64 `json:"seed,omitempty"`
-	// ExploreMode requests a relaxed generation on a Runway Unlimited plan,
-	// which costs no credits.
-	ExploreMode *bool `json:"exploreMode,omitempty"`
-	// ReplyURL is the gateway's callback URL (at most 1024 characters);
-	// unset uses the account default.
-	ReplyURL *string `json:"replyUrl,omitempty"`
-	// ReplyRef is echoed back with the task (at most 1024 characters).
-	ReplyRef *string `json:"replyRef,omitempty"`
-	// MaxJobs (1..10) is how many tasks the account may run at once; unset
-	// uses the value configured for the account.
-	MaxJobs *int64 `json:"maxJobs,omitempty"`
+	CreateOptions
 }
 
 // Gen3TurboExpandRequest is the body of POST /gen3turbo/expand (outpaint).
@@ -91,21 +86,9 @@ type Gen3TurboExpandRequest struct {
 	TextPrompt *string `json:"text_prompt,omitempty"`
 	// Seconds is 5 or 10; unset uses the asset's duration, else 10.
 	Seconds *int64 `json:"seconds,omitempty"`
-	// Seed is 1..4294967294; unset lets Runway pick one.
-	Seed *int64 `json:"seed,omitempty"`
 	// OutpaintAspectRatio is "landscape" (default) or "portrait".
 	OutpaintAspectRatio *string `json:"outpaint_aspect_ratio,omitempty"`
-	// ExploreMode requests a relaxed generation on a Runway Unlimited plan,
-	// which costs no credits.
-	ExploreMode *bool `json:"exploreMode,omitempty"`
-	// ReplyURL is the gateway's callback URL (at most 1024 characters);
-	// unset uses the account default.
-	ReplyURL *string `json:"replyUrl,omitempty"`
-	// ReplyRef is echoed back with the task (at most 1024 characters).
-	ReplyRef *string `json:"replyRef,omitempty"`
-	// MaxJobs (1..10) is how many tasks the account may run at once; unset
-	// uses the value configured for the account.
-	MaxJobs *int64 `json:"maxJobs,omitempty"`
+	CreateOptions
 }
 
 // Task is a Runway task as returned by the create endpoints and by

@@ -354,9 +354,9 @@ func TestRoundTripAssets(t *testing.T) {
 	})
 }
 
-// The seeds' request examples, retyped as valid JSON (the seeds end the
-// object with a trailing comma).
-var seedRequestBodies = []struct {
+// The gateway documentation's request examples, retyped as valid JSON (the
+// documentation ends each object with a trailing comma).
+var documentedRequestBodies = []struct {
 	name string
 	body string
 	into func() any
@@ -408,11 +408,11 @@ var seedRequestBodies = []struct {
 }
 
 func TestRoundTripRequestBodies(t *testing.T) {
-	for _, tc := range seedRequestBodies {
+	for _, tc := range documentedRequestBodies {
 		t.Run(tc.name, func(t *testing.T) {
 			v := tc.into()
 			dec := json.NewDecoder(strings.NewReader(tc.body))
-			dec.DisallowUnknownFields() // every seed field must have a home
+			dec.DisallowUnknownFields() // every documented field must have a home
 			if err := dec.Decode(v); err != nil {
 				t.Fatal(err)
 			}
@@ -433,7 +433,7 @@ func TestRequestsOmitUnsetOptionals(t *testing.T) {
 		{&Gen2ExtendRequest{AssetID: "a"}, `{"assetId":"a"}`},
 		{&Gen2ExtendRequest{AssetID: "a", Interpolate: ptr(false), Horizontal: ptr(int64(0))}, `{"assetId":"a","interpolate":false,"horizontal":0}`},
 		{&Gen3VideoRequest{AssetID: "a", TextPrompt: "p", StructureTransformation: ptr(0.0)}, `{"assetId":"a","text_prompt":"p","structure_transformation":0}`},
-		{&Gen3TurboExpandRequest{VideoAssetID: "v", ExploreMode: ptr(false)}, `{"videoAssetId":"v","exploreMode":false}`},
+		{&Gen3TurboExpandRequest{VideoAssetID: "v", CreateOptions: CreateOptions{ExploreMode: ptr(false)}}, `{"videoAssetId":"v","exploreMode":false}`},
 	}
 	for _, tc := range tests {
 		out, _ := json.Marshal(tc.req)
@@ -732,20 +732,20 @@ func TestValidateRequests(t *testing.T) {
 		field string // "" means valid
 	}{
 		{"gen2 minimal", &Gen2ExtendRequest{AssetID: "a"}, ""},
-		{"gen2 full motion", &Gen2ExtendRequest{AssetID: "a", Motion: ptr(int64(10)), Seed: ptr(int64(MaxSeed)), MaxJobs: ptr(int64(10)), ReplyURL: ptr("https://webhook.site/abc"), ReplyRef: ptr("r")}, ""},
+		{"gen2 full motion", &Gen2ExtendRequest{AssetID: "a", Motion: ptr(int64(10)), CreateOptions: CreateOptions{Seed: ptr(int64(MaxSeed)), MaxJobs: ptr(int64(10)), ReplyURL: ptr("https://webhook.site/abc"), ReplyRef: ptr("r")}}, ""},
 		{"gen2 camera", &Gen2ExtendRequest{AssetID: "a", Horizontal: ptr(int64(-10)), Tilt: ptr(int64(10)), Zoom: ptr(int64(0))}, ""},
 		{"gen2 no asset", &Gen2ExtendRequest{AssetID: "  "}, "assetId"},
 		{"gen2 motion 0", &Gen2ExtendRequest{AssetID: "a", Motion: ptr(int64(0))}, "motion"},
 		{"gen2 motion 11", &Gen2ExtendRequest{AssetID: "a", Motion: ptr(int64(11))}, "motion"},
 		{"gen2 motion with camera", &Gen2ExtendRequest{AssetID: "a", Motion: ptr(int64(5)), Pan: ptr(int64(1))}, "motion"},
 		{"gen2 roll -11", &Gen2ExtendRequest{AssetID: "a", Roll: ptr(int64(-11))}, "roll"},
-		{"gen2 seed 0", &Gen2ExtendRequest{AssetID: "a", Seed: ptr(int64(0))}, "seed"},
-		{"gen2 seed too big", &Gen2ExtendRequest{AssetID: "a", Seed: ptr(int64(MaxSeed + 1))}, "seed"},
-		{"gen2 maxJobs 11", &Gen2ExtendRequest{AssetID: "a", MaxJobs: ptr(int64(11))}, "maxJobs"},
-		{"gen2 replyUrl relative", &Gen2ExtendRequest{AssetID: "a", ReplyURL: ptr("/hook")}, "replyUrl"},
-		{"gen2 replyUrl too long", &Gen2ExtendRequest{AssetID: "a", ReplyURL: ptr("https://x.example/" + strings.Repeat("a", 1100))}, "replyUrl"},
-		{"gen2 replyRef 1024 runes ok", &Gen2ExtendRequest{AssetID: "a", ReplyRef: ptr(strings.Repeat("é", 1024))}, ""},
-		{"gen2 replyRef 1025", &Gen2ExtendRequest{AssetID: "a", ReplyRef: ptr(strings.Repeat("a", 1025))}, "replyRef"},
+		{"gen2 seed 0", &Gen2ExtendRequest{AssetID: "a", CreateOptions: CreateOptions{Seed: ptr(int64(0))}}, "seed"},
+		{"gen2 seed too big", &Gen2ExtendRequest{AssetID: "a", CreateOptions: CreateOptions{Seed: ptr(int64(MaxSeed + 1))}}, "seed"},
+		{"gen2 maxJobs 11", &Gen2ExtendRequest{AssetID: "a", CreateOptions: CreateOptions{MaxJobs: ptr(int64(11))}}, "maxJobs"},
+		{"gen2 replyUrl relative", &Gen2ExtendRequest{AssetID: "a", CreateOptions: CreateOptions{ReplyURL: ptr("/hook")}}, "replyUrl"},
+		{"gen2 replyUrl too long", &Gen2ExtendRequest{AssetID: "a", CreateOptions: CreateOptions{ReplyURL: ptr("https://x.example/" + strings.Repeat("a", 1100))}}, "replyUrl"},
+		{"gen2 replyRef 1024 runes ok", &Gen2ExtendRequest{AssetID: "a", CreateOptions: CreateOptions{ReplyRef: ptr(strings.Repeat("é", 1024))}}, ""},
+		{"gen2 replyRef 1025", &Gen2ExtendRequest{AssetID: "a", CreateOptions: CreateOptions{ReplyRef: ptr(strings.Repeat("a", 1025))}}, "replyRef"},
 		{"gen2 nil", (*Gen2ExtendRequest)(nil), "request"},
 		{"gen3 ok", &Gen3VideoRequest{AssetID: "a", TextPrompt: "p", StructureTransformation: ptr(10.0), Resolution: ptr("720p"), Seconds: ptr(int64(5))}, ""},
 		{"gen3 no prompt", &Gen3VideoRequest{AssetID: "a"}, "text_prompt"},
@@ -760,7 +760,7 @@ func TestValidateRequests(t *testing.T) {
 		{"expand empty image", &Gen3TurboExpandRequest{VideoAssetID: "v", ImageAssetID: ptr("")}, "imageAssetId"},
 		{"expand seconds 7", &Gen3TurboExpandRequest{VideoAssetID: "v", Seconds: ptr(int64(7))}, "seconds"},
 		{"expand ratio square", &Gen3TurboExpandRequest{VideoAssetID: "v", OutpaintAspectRatio: ptr("square")}, "outpaint_aspect_ratio"},
-		{"expand maxJobs 0", &Gen3TurboExpandRequest{VideoAssetID: "v", MaxJobs: ptr(int64(0))}, "maxJobs"},
+		{"expand maxJobs 0", &Gen3TurboExpandRequest{VideoAssetID: "v", CreateOptions: CreateOptions{MaxJobs: ptr(int64(0))}}, "maxJobs"},
 		{"expand nil", (*Gen3TurboExpandRequest)(nil), "request"},
 	}
 	for _, tc := range tests {

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// Limits from the gateway's documentation (the seeds), exported so the
+// Limits from the gateway's documentation, exported so the
 // provider's plan-time validators and the simulator use the same numbers.
 const (
 	MinSeed           = 1
@@ -23,9 +23,9 @@ const (
 	MaxStructureXform = 10
 )
 
-// Validate checks the request against the seed's rules. The create call
-// runs it first, because every rejected create is a round trip and an
-// accepted bad one costs credits.
+// Validate checks the request against the gateway's documented rules. The
+// create call runs it first, because every rejected create is a round trip
+// and an accepted bad one costs credits.
 func (r *Gen2ExtendRequest) Validate() error {
 	if r == nil {
 		return invalid("request", "is nil")
@@ -53,10 +53,10 @@ func (r *Gen2ExtendRequest) Validate() error {
 	if r.Motion != nil && len(set) > 0 {
 		return invalid("motion", "cannot be combined with camera motion (%s)", strings.Join(set, ", "))
 	}
-	return validateCommon(r.Seed, r.ReplyURL, r.ReplyRef, r.MaxJobs)
+	return r.validateOptions()
 }
 
-// Validate checks the request against the seed's rules; see
+// Validate checks the request against the gateway's documented rules; see
 // Gen2ExtendRequest.Validate.
 func (r *Gen3VideoRequest) Validate() error {
 	if r == nil {
@@ -77,10 +77,10 @@ func (r *Gen3VideoRequest) Validate() error {
 	if r.Resolution != nil && *r.Resolution != "720p" {
 		return invalid("resolution", "must be 720p, got %q", *r.Resolution)
 	}
-	return validateCommon(r.Seed, r.ReplyURL, r.ReplyRef, r.MaxJobs)
+	return r.validateOptions()
 }
 
-// Validate checks the request against the seed's rules; see
+// Validate checks the request against the gateway's documented rules; see
 // Gen2ExtendRequest.Validate.
 func (r *Gen3TurboExpandRequest) Validate() error {
 	if r == nil {
@@ -98,29 +98,31 @@ func (r *Gen3TurboExpandRequest) Validate() error {
 	if r.OutpaintAspectRatio != nil && *r.OutpaintAspectRatio != "landscape" && *r.OutpaintAspectRatio != "portrait" {
 		return invalid("outpaint_aspect_ratio", "must be landscape or portrait, got %q", *r.OutpaintAspectRatio)
 	}
-	return validateCommon(r.Seed, r.ReplyURL, r.ReplyRef, r.MaxJobs)
+	return r.validateOptions()
 }
 
-func validateCommon(seed *int64, replyURL, replyRef *string, maxJobs *int64) error {
-	if seed != nil && (*seed < MinSeed || *seed > MaxSeed) {
-		return invalid("seed", "must be between %d and %d, got %d", MinSeed, MaxSeed, *seed)
+// validateOptions checks the options every create endpoint shares; each
+// request's Validate calls it after its own fields.
+func (o *CreateOptions) validateOptions() error {
+	if o.Seed != nil && (*o.Seed < MinSeed || *o.Seed > MaxSeed) {
+		return invalid("seed", "must be between %d and %d, got %d", MinSeed, MaxSeed, *o.Seed)
 	}
-	if replyURL != nil {
-		if n := utf8.RuneCountInString(*replyURL); n > MaxReplyLength {
+	if o.ReplyURL != nil {
+		if n := utf8.RuneCountInString(*o.ReplyURL); n > MaxReplyLength {
 			return invalid("replyUrl", "must be at most %d characters, got %d", MaxReplyLength, n)
 		}
-		u, err := url.Parse(*replyURL)
+		u, err := url.Parse(*o.ReplyURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return invalid("replyUrl", "must be an absolute http:// or https:// URL")
 		}
 	}
-	if replyRef != nil {
-		if n := utf8.RuneCountInString(*replyRef); n > MaxReplyLength {
+	if o.ReplyRef != nil {
+		if n := utf8.RuneCountInString(*o.ReplyRef); n > MaxReplyLength {
 			return invalid("replyRef", "must be at most %d characters, got %d", MaxReplyLength, n)
 		}
 	}
-	if maxJobs != nil && (*maxJobs < MinMaxJobs || *maxJobs > MaxMaxJobs) {
-		return invalid("maxJobs", "must be between %d and %d, got %d", MinMaxJobs, MaxMaxJobs, *maxJobs)
+	if o.MaxJobs != nil && (*o.MaxJobs < MinMaxJobs || *o.MaxJobs > MaxMaxJobs) {
+		return invalid("maxJobs", "must be between %d and %d, got %d", MinMaxJobs, MaxMaxJobs, *o.MaxJobs)
 	}
 	return nil
 }

@@ -89,16 +89,7 @@ func (c *Client) WaitForTask(ctx context.Context, taskID string, opts WaitOption
 	if _, err := pathID("taskId", taskID); err != nil {
 		return nil, err
 	}
-	minI, maxI := opts.MinInterval, opts.MaxInterval
-	if minI <= 0 {
-		minI = DefaultMinPollInterval
-	}
-	if maxI <= 0 {
-		maxI = DefaultMaxPollInterval
-	}
-	if maxI < minI {
-		maxI = minI
-	}
+	minI, maxI := transport.WaitRange(opts.MinInterval, opts.MaxInterval, DefaultMinPollInterval, DefaultMaxPollInterval)
 	sleep := opts.Sleep
 	if sleep == nil {
 		sleep = c.sleep
@@ -377,24 +368,25 @@ const continuousDecimals = 99
 // the wait grows gently (x1.25) from MinInterval, trading a little latency
 // for far fewer polls during a long finishing phase.
 func (pl *pollPlanner) overdueWait() time.Duration {
-	if pl.overdue == 0 {
-		pl.overdue = pl.min
-	} else {
-		pl.overdue = time.Duration(float64(pl.overdue) * overdueFactor)
-	}
-	pl.overdue = pl.clamp(pl.overdue)
-	return pl.overdue
+	return pl.grow(&pl.overdue, overdueFactor)
 }
 
 // backoff grows the wait by backoffFactor from MinInterval to MaxInterval.
 func (pl *pollPlanner) backoff() time.Duration {
-	if pl.gentle == 0 {
-		pl.gentle = pl.min
+	return pl.grow(&pl.gentle, backoffFactor)
+}
+
+// grow sets *last to the next wait of a schedule that starts at MinInterval
+// (when *last is 0) and multiplies by factor, within [MinInterval,
+// MaxInterval], and returns it.
+func (pl *pollPlanner) grow(last *time.Duration, factor float64) time.Duration {
+	if *last == 0 {
+		*last = pl.min
 	} else {
-		pl.gentle = time.Duration(float64(pl.gentle) * backoffFactor)
+		*last = time.Duration(float64(*last) * factor)
 	}
-	pl.gentle = pl.clamp(pl.gentle)
-	return pl.gentle
+	*last = pl.clamp(*last)
+	return *last
 }
 
 func (pl *pollPlanner) clamp(d time.Duration) time.Duration {
