@@ -195,7 +195,7 @@ func (apikleyBackend) isNotFound(err error) bool { return apikley.IsNotFound(err
 
 // capacity is nil: Apikley publishes no per-account job limit to pace
 // against; its rate limiting (code 429) is waited out by the client.
-func (apikleyBackend) capacity() *capacityGate { return nil }
+func (apikleyBackend) capacity(string) *capacityGate { return nil }
 
 // Descriptions of the outputs, shared by the resources and the data source.
 const (

@@ -150,7 +150,7 @@ func TestApikleyBackend(t *testing.T) {
 			t.Errorf("failure(%q) = %q, want %q", c.state, got, c.wantFailure)
 		}
 	}
-	if b.status(nil) != "" || b.failure(nil) != "" || b.capacity() != nil {
+	if b.status(nil) != "" || b.failure(nil) != "" || b.capacity("") != nil {
 		t.Error("a nil task has no status or failure, and Apikley has no capacity gate")
 	}
 	notFound := &apikley.APIError{HTTPStatus: 200, Code: 404, Msg: "taskId x not found", FromEnvelope: true}

@@ -3,20 +3,129 @@ package provider
 import (
 	"context"
 	"math/rand/v2"
+	"regexp"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
-// capacityGate paces the creates of one provider process against the
-// account's capacity (useapi.net runs at most maxJobs tasks per account and
-// answers 429 beyond that). All resources of an apply share the provider
-// instance, so when one of them sees its task finish, the gate hands the
-// freed slot to exactly one waiting create instead of letting every waiting
-// create retry at once (no thundering herd), and new creates queue behind a
-// full account instead of collecting 429s of their own.
+// Account capacity. useapi.net runs at most maxJobs tasks per Runway
+// account and answers a create beyond that with HTTP 429 "account busy",
+// listing the tasks that occupy it. The provider keeps one capacityGate per
+// account: the creates of an apply bound for a full account queue behind it,
+// a slot freed on that account goes to exactly one of them (no thundering
+// herd), and a full account never holds back creates bound for another.
 //
-// Every wait is also bounded by a timer, because slots are freed by tasks
-// this process does not watch too (other pipelines, the Runway web app).
+// A slot is known to be free when:
+//   - a task of this provider process reaches a final status (its own wait
+//     sees it: release); or
+//   - a task the 429 listed that this process did not start (another
+//     pipeline, the Runway web app) is final or gone: one watcher per such
+//     task polls it at the poll pace, shared by every create queued behind it;
+//   - failing both, a jittered timer (busy_retry_interval, 1–3×) lets the
+//     longest-waiting create probe the account: the rule for Runway's own
+//     throttling 429, which lists nothing, and the upper bound otherwise.
+
+// capacityGates are the gates of one provider instance, by account email
+// ("" is the default account: the configured or only one).
+type capacityGates struct {
+	mu       sync.Mutex
+	byEmail  map[string]*capacityGate
+	fallback time.Duration
+	// watcher reads the tasks other clients run; pollEvery is its pace.
+	watcher   taskWatcher
+	pollEvery time.Duration
+}
+
+// taskWatcher tells whether a task is final or gone.
+type taskWatcher interface {
+	taskDone(ctx context.Context, id string) (bool, error)
+}
+
+func newCapacityGates() *capacityGates {
+	return &capacityGates{byEmail: map[string]*capacityGate{}, fallback: defaultBusyRetryInterval, pollEvery: defaultPollInterval}
+}
+
+// forAccount returns the gate of an account.
+func (gs *capacityGates) forAccount(email string) *capacityGate {
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	g, ok := gs.byEmail[email]
+	if !ok {
+		g = newCapacityGate()
+		g.fallback, g.watcher, g.pollEvery = gs.fallback, gs.watcher, gs.pollEvery
+		gs.byEmail[email] = g
+	}
+	return g
+}
+
+// busyWait is the client's hook after a create was refused with 429: the
+// create's own gate (withGate) records that its account is full, watches
+// the foreign tasks the answer listed, and waits for a freed slot or d.
+func (gs *capacityGates) busyWait(ctx context.Context, d time.Duration) error {
+	running := useapi.BusyRunningTasks(ctx)
+	g := gateFrom(ctx)
+	if g == nil {
+		email := ""
+		if len(running) > 0 {
+			email = running[0].Email
+		}
+		g = gs.forAccount(email)
+	}
+	for _, t := range running {
+		g.watch(t.TaskID)
+	}
+	return g.busyWait(ctx, d)
+}
+
+type gateKey struct{}
+
+// withGate tells the client's busy hook which gate a create belongs to.
+func withGate(ctx context.Context, g *capacityGate) context.Context {
+	return context.WithValue(ctx, gateKey{}, g)
+}
+
+func gateFrom(ctx context.Context) *capacityGate {
+	g, _ := ctx.Value(gateKey{}).(*capacityGate)
+	return g
+}
+
+// assetAccount matches the account email inside a useapi.net asset id
+// (user:<id>-runwayml:<email>-asset:<uuid>).
+var assetAccount = regexp.MustCompile(`^user:[^-]+-runwayml:(.+)-asset:[0-9a-fA-F-]+$`)
+
+// accountOfAsset is the Runway account that owns an asset id: an input
+// asset pins the generation to the account it was uploaded to.
+func accountOfAsset(id string) (string, bool) {
+	m := assetAccount.FindStringSubmatch(id)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// accountOfInputs is the account a generation runs on: the one that owns
+// its first input asset, else "" (the configured or only account).
+func accountOfInputs(v tftypes.Value, inputs []string) string {
+	var attrs map[string]tftypes.Value
+	if v.As(&attrs) != nil {
+		return ""
+	}
+	for _, name := range inputs {
+		var s string
+		if a, ok := attrs[name]; ok && a.Type().Is(tftypes.String) && a.IsKnown() && !a.IsNull() && a.As(&s) == nil {
+			if email, ok := accountOfAsset(s); ok {
+				return email
+			}
+		}
+	}
+	return ""
+}
+
+// capacityGate paces the creates of one provider process against one
+// account's capacity.
 type capacityGate struct {
 	mu      sync.Mutex
 	full    bool
@@ -27,14 +136,18 @@ type capacityGate struct {
 	// when no slot is announced; the transport passes its own (jittered)
 	// wait to busyWait.
 	fallback time.Duration
+	// own are the unfinished tasks of this process (their waits release
+	// their slots); watching are the foreign tasks being watched.
+	own, watching map[string]bool
+	watcher       taskWatcher
+	pollEvery     time.Duration
 }
 
 func newCapacityGate() *capacityGate {
-	return &capacityGate{fallback: defaultBusyRetryInterval}
+	return &capacityGate{fallback: defaultBusyRetryInterval, own: map[string]bool{}, watching: map[string]bool{}, pollEvery: defaultPollInterval}
 }
 
-// busyWait is the transport's hook after a create was refused with 429: it
-// records that the account is full and waits for a freed slot or d.
+// busyWait records that the account is full and waits for a freed slot or d.
 func (g *capacityGate) busyWait(ctx context.Context, d time.Duration) error {
 	g.mu.Lock()
 	g.full = true
@@ -66,8 +179,28 @@ func (g *capacityGate) submitted() {
 	g.mu.Unlock()
 }
 
-// release announces that a task of this process reached a terminal status:
-// one queued create (the longest waiting) may go.
+// track records a task this process waits for: its wait releases its slot
+// (finished), so no watcher polls it.
+func (g *capacityGate) track(taskID string) {
+	g.mu.Lock()
+	g.own[taskID] = true
+	g.mu.Unlock()
+}
+
+// finished announces that a tracked task reached a final status; a task
+// releases its slot once, however often its final status is seen.
+func (g *capacityGate) finished(taskID string) {
+	g.mu.Lock()
+	tracked := g.own[taskID]
+	delete(g.own, taskID)
+	g.mu.Unlock()
+	if tracked {
+		g.release()
+	}
+}
+
+// release announces a freed slot: one queued create (the longest waiting)
+// may go.
 func (g *capacityGate) release() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -79,6 +212,39 @@ func (g *capacityGate) release() {
 	g.waiters = g.waiters[1:]
 	g.handedOut++
 	close(ch)
+}
+
+// watch polls a task the account runs for another client until it is final
+// or gone, then releases its slot. One watcher per task serves every create
+// queued behind it; it stops early when nobody waits any more.
+func (g *capacityGate) watch(taskID string) {
+	g.mu.Lock()
+	if g.watcher == nil || taskID == "" || g.own[taskID] || g.watching[taskID] {
+		g.mu.Unlock()
+		return
+	}
+	g.watching[taskID] = true
+	g.mu.Unlock()
+	go func() {
+		defer func() {
+			g.mu.Lock()
+			delete(g.watching, taskID)
+			g.mu.Unlock()
+		}()
+		for {
+			time.Sleep(g.pollEvery)
+			if g.queued() == 0 {
+				return
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			done, err := g.watcher.taskDone(ctx, taskID)
+			cancel()
+			if err == nil && done {
+				g.release()
+				return
+			}
+		}
+	}()
 }
 
 func (g *capacityGate) wait(ctx context.Context, d time.Duration) error {
@@ -99,10 +265,11 @@ func (g *capacityGate) wait(ctx context.Context, d time.Duration) error {
 			return ctx.Err()
 		case <-timer.C:
 		}
-		// The timer is for slots freed outside this process. Only the
-		// longest-waiting create probes the account, and only when no slot
-		// was handed out since its timer was set: a queue of any length
-		// then costs at most one 429 per interval, not one per create.
+		// The timer is for slots freed outside this process's knowledge.
+		// Only the longest-waiting create probes the account, and only
+		// when no slot was handed out since its timer was set: a queue of
+		// any length then costs at most one 429 per interval, not one per
+		// create.
 		g.mu.Lock()
 		probe := len(g.waiters) > 0 && g.waiters[0] == ch && g.handedOut == handed
 		handed = g.handedOut
@@ -134,4 +301,18 @@ func (g *capacityGate) queued() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return len(g.waiters)
+}
+
+// useapiTaskWatcher reads foreign tasks through the useapi.net client.
+type useapiTaskWatcher struct{ client *useapi.Client }
+
+func (w useapiTaskWatcher) taskDone(ctx context.Context, id string) (bool, error) {
+	t, err := w.client.GetTask(ctx, id)
+	if useapi.IsNotFound(err) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return useapi.IsTerminal(t.Status), nil
 }

@@ -88,3 +88,109 @@ func waitUntil(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// fakeWatcher reports tasks done once they are in done.
+type fakeWatcher struct {
+	mu    sync.Mutex
+	done  map[string]bool
+	polls map[string]int
+}
+
+func (f *fakeWatcher) taskDone(_ context.Context, id string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.polls[id]++
+	return f.done[id], nil
+}
+
+func (f *fakeWatcher) finish(id string) {
+	f.mu.Lock()
+	f.done[id] = true
+	f.mu.Unlock()
+}
+
+// A create queued behind a task of another client goes as soon as a
+// watcher sees that task end, long before the fallback timer; one watcher
+// serves every create queued behind the task, and each freed slot lets one
+// create go.
+func TestCapacityGateWatchesForeignTasks(t *testing.T) {
+	w := &fakeWatcher{done: map[string]bool{}, polls: map[string]int{}}
+	gs := newCapacityGates()
+	gs.watcher, gs.pollEvery = w, 5*time.Millisecond
+	g := gs.forAccount("a@example.com")
+	g.track("mine")
+	var woken atomic.Int32
+	for range 3 {
+		go func() {
+			g.watch("foreign-1")
+			g.watch("foreign-2")
+			g.watch("mine") // this process's own task: its wait releases it
+			if err := g.busyWait(context.Background(), time.Hour); err == nil {
+				woken.Add(1)
+			}
+		}()
+	}
+	waitUntil(t, func() bool { return g.queued() == 3 })
+	time.Sleep(30 * time.Millisecond)
+	if woken.Load() != 0 {
+		t.Fatal("a create went while every listed task was running")
+	}
+	w.finish("foreign-1")
+	waitUntil(t, func() bool { return woken.Load() == 1 })
+	time.Sleep(30 * time.Millisecond)
+	if n := woken.Load(); n != 1 {
+		t.Fatalf("one freed slot woke %d creates", n)
+	}
+	w.mu.Lock()
+	if w.polls["mine"] != 0 {
+		t.Error("the process's own task was watched")
+	}
+	w.mu.Unlock()
+	g.finished("mine")
+	g.finished("mine") // seen final twice: one slot
+	waitUntil(t, func() bool { return woken.Load() == 2 })
+	time.Sleep(30 * time.Millisecond)
+	if n := woken.Load(); n != 2 {
+		t.Fatalf("a task seen final twice freed %d slots", n-1)
+	}
+	w.finish("foreign-2")
+	waitUntil(t, func() bool { return woken.Load() == 3 })
+}
+
+// A full account does not hold back creates bound for another account.
+func TestCapacityGatesPerAccount(t *testing.T) {
+	gs := newCapacityGates()
+	gs.fallback = time.Hour
+	full := gs.forAccount("full@example.com")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	_ = full.busyWait(ctx, time.Hour)
+	done := make(chan error, 1)
+	go func() { done <- gs.forAccount("other@example.com").beforeSubmit(context.Background()) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("a create for another account waited behind the full one")
+	}
+	if gs.forAccount("full@example.com") != full {
+		t.Fatal("one account, two gates")
+	}
+}
+
+func TestAccountOfAsset(t *testing.T) {
+	cases := map[string]string{
+		"user:1234-runwayml:demo@runway.local-asset:00000000-0000-4000-8000-000000000001": "demo@runway.local",
+		"user:1234-runwayml:a-b@x.io-asset:0f0e":                                          "a-b@x.io",
+		"user:1234-runwayml:demo@runway.local-task:00000000-0000-4000-8000-000000000001":  "",
+		"not an id": "",
+	}
+	for id, want := range cases {
+		got, ok := accountOfAsset(id)
+		if got != want || ok != (want != "") {
+			t.Errorf("accountOfAsset(%q) = %q, %t; want %q", id, got, ok, want)
+		}
+	}
+}

@@ -77,9 +77,10 @@ type taskBackend[T any] interface {
 	failure(t T) string
 	// isNotFound reports whether err means the gateway does not know the id.
 	isNotFound(err error) bool
-	// capacity is the gate pacing creates against the account's capacity,
-	// nil when the gateway has none to pace.
-	capacity() *capacityGate
+	// capacity is the gate pacing creates against an account's capacity
+	// ("" for the configured or only account), nil when the gateway has
+	// none to pace.
+	capacity(account string) *capacityGate
 }
 
 // generationGateway is what one gateway gives all its generation resources.
@@ -195,6 +196,8 @@ func (r *generationResource[M, P, T]) Create(ctx context.Context, req resource.C
 		return
 	}
 
+	gate := tasks.capacity(accountOfInputs(req.Plan.Raw, r.plan.inputs))
+
 	// A generation an earlier, killed, apply submitted is adopted, not paid
 	// for again (engine_journal.go).
 	task, rec, adopted := r.claimOrphan(ctx, tasks, key, &resp.Diagnostics)
@@ -203,7 +206,7 @@ func (r *generationResource[M, P, T]) Create(ctx context.Context, req resource.C
 	}
 	defer func() { settleJournal(ctx, rec) }()
 	if !adopted {
-		if task, rec, err = r.submit(ctx, tasks, m, key, timeout, &resp.Diagnostics); err != nil {
+		if task, rec, err = r.submit(ctx, gate, m, key, timeout, &resp.Diagnostics); err != nil {
 			return
 		}
 	}
@@ -214,24 +217,27 @@ func (r *generationResource[M, P, T]) Create(ctx context.Context, req resource.C
 	if !adopted {
 		journalSubmitted(rec, lc.ID.ValueString(), &resp.Diagnostics)
 	}
+	if gate != nil {
+		gate.track(lc.ID.ValueString())
+	}
 	tflog.Info(ctx, "Runway task submitted", map[string]any{"task_id": lc.ID.ValueString(), "resource": r.typeName(), "status": lc.Status.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if !lc.WaitForCompletion.ValueBool() {
-		r.releaseIfFinal(tasks, lc.Status.ValueString())
+		r.releaseIfFinal(gate, lc.ID.ValueString(), lc.Status.ValueString())
 		return
 	}
-	r.wait(ctx, tasks, m, task, &resp.State, &resp.Diagnostics, timeout, true)
+	r.wait(ctx, tasks, gate, m, task, &resp.State, &resp.Diagnostics, timeout, true)
 }
 
 // submit waits for account capacity, records the intent in the crash
 // journal and sends the create. An error is already in diags.
-func (r *generationResource[M, P, T]) submit(ctx context.Context, tasks taskBackend[T], m P, key string, timeout time.Duration, diags *diag.Diagnostics) (T, *journal.Record, error) {
+func (r *generationResource[M, P, T]) submit(ctx context.Context, gate *capacityGate, m P, key string, timeout time.Duration, diags *diag.Diagnostics) (T, *journal.Record, error) {
 	var none T
-	gate := tasks.capacity()
 	if gate != nil {
+		ctx = withGate(ctx, gate) // a 429 answer waits on this account's gate
 		if err := gate.beforeSubmit(ctx); err != nil {
 			diags.AddError("Generation not submitted",
 				fmt.Sprintf("Waiting for a free slot on the account ended (%v) before anything was submitted; no task was created and nothing was charged.", err))
@@ -255,15 +261,15 @@ func (r *generationResource[M, P, T]) submit(ctx context.Context, tasks taskBack
 
 // wait polls the task of m until it is final or ctx ends, and writes what
 // it learnt to state whatever the outcome.
-func (r *generationResource[M, P, T]) wait(ctx context.Context, tasks taskBackend[T], m P, initial T, state *tfsdk.State, diags *diag.Diagnostics, timeout time.Duration, creating bool) {
+func (r *generationResource[M, P, T]) wait(ctx context.Context, tasks taskBackend[T], gate *capacityGate, m P, initial T, state *tfsdk.State, diags *diag.Diagnostics, timeout time.Duration, creating bool) {
 	lc := m.lifecycle()
 	taskID := lc.ID.ValueString()
 	started := time.Now()
 	// A task final in the create answer itself is announced by no poll.
-	r.releaseIfFinal(tasks, tasks.status(initial))
+	r.releaseIfFinal(gate, taskID, tasks.status(initial))
 	task, err := tasks.wait(ctx, taskID, initial, func(t T) {
 		tflog.Debug(ctx, "Runway task polled", map[string]any{"task_id": taskID, "status": tasks.status(t)})
-		r.releaseIfFinal(tasks, tasks.status(t))
+		r.releaseIfFinal(gate, taskID, tasks.status(t))
 	})
 	if tasks.status(task) != "" {
 		diags.Append(m.fill(ctx, task, time.Now())...)
@@ -290,9 +296,9 @@ func (r *generationResource[M, P, T]) wait(ctx context.Context, tasks taskBacken
 
 // releaseIfFinal hands the account slot of a finished task to the next
 // queued create.
-func (r *generationResource[M, P, T]) releaseIfFinal(tasks taskBackend[T], status string) {
-	if gate := tasks.capacity(); gate != nil && status != "" && r.gateway.isFinal(status) {
-		gate.release()
+func (r *generationResource[M, P, T]) releaseIfFinal(gate *capacityGate, taskID, status string) {
+	if gate != nil && status != "" && r.gateway.isFinal(status) {
+		gate.finished(taskID)
 	}
 }
 
@@ -359,8 +365,12 @@ func (r *generationResource[M, P, T]) Update(ctx context.Context, req resource.U
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	gate := tasks.capacity(accountOfInputs(resp.State.Raw, r.plan.inputs))
+	if gate != nil {
+		gate.track(lc.ID.ValueString())
+	}
 	var none T // the task in state may be stale: poll it at once
-	r.wait(ctx, tasks, m, none, &resp.State, &resp.Diagnostics, timeout, false)
+	r.wait(ctx, tasks, gate, m, none, &resp.State, &resp.Diagnostics, timeout, false)
 }
 
 // knownFromState replaces every unknown value of plan by the value at the

@@ -188,7 +188,7 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 
 	data := &providerData{
 		version:  p.version,
-		capacity: newCapacityGate(),
+		capacity: newCapacityGates(),
 	}
 
 	token, endpoint := data.credentials(cfg.APIToken, envUseapiToken, cfg.Endpoint, envUseapiEndpoint, useapi.DefaultEndpoint)
@@ -228,6 +228,7 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	data.wait = useapi.WaitOptions{MinInterval: pollInterval, MaxInterval: maxPollInterval}
+	data.capacity.pollEvery = pollInterval
 
 	maxRetries := defaultMaxRetries
 	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
@@ -265,6 +266,7 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			return
 		}
 		data.useapi = client
+		data.capacity.watcher = useapiTaskWatcher{client: client}
 	}
 	data.apikleyWait = apikley.WaitOptions{MinInterval: pollInterval, MaxInterval: maxPollInterval}
 	switch {

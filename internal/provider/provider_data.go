@@ -31,7 +31,7 @@ type providerData struct {
 
 	// capacity paces creates against the account's maxJobs across all
 	// resources of one apply (they share this provider instance).
-	capacity *capacityGate
+	capacity *capacityGates
 
 	// creditRates price generations (credits per output second by model);
 	// budget enforces max_credits_per_apply over one plan.

@@ -187,7 +187,7 @@ func removeUseapiGeneration(ctx context.Context, client *useapi.Client, c *gener
 type useapiBackend struct {
 	client *useapi.Client
 	opts   useapi.WaitOptions
-	gate   *capacityGate
+	gates  *capacityGates
 }
 
 func useapiBackendOf(d *providerData) (taskBackend[*useapi.Task], diag.Diagnostics) {
@@ -195,7 +195,7 @@ func useapiBackendOf(d *providerData) (taskBackend[*useapi.Task], diag.Diagnosti
 	if diags.HasError() {
 		return nil, diags
 	}
-	return useapiBackend{client: client, opts: d.wait, gate: d.capacity}, diags
+	return useapiBackend{client: client, opts: d.wait, gates: d.capacity}, diags
 }
 
 func (b useapiBackend) get(ctx context.Context, id string) (*useapi.Task, error) {
@@ -225,4 +225,4 @@ func (useapiBackend) failure(t *useapi.Task) string {
 
 func (useapiBackend) isNotFound(err error) bool { return useapi.IsNotFound(err) }
 
-func (b useapiBackend) capacity() *capacityGate { return b.gate }
+func (b useapiBackend) capacity(account string) *capacityGate { return b.gates.forAccount(account) }

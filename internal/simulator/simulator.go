@@ -230,6 +230,17 @@ func (s *Simulator) CompletedAt(taskID string) (time.Time, bool) {
 	return t.completedAt, true
 }
 
+// CreatedAt returns the instant the gateway accepted the task's create.
+func (s *Simulator) CreatedAt(taskID string) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tasks[taskID]
+	if !ok {
+		return time.Time{}, false
+	}
+	return t.created, true
+}
+
 // FirstTerminalPollAt returns when a GET /tasks/{taskId} (or
 // GET /tasks/?taskId=) first answered with the task's terminal status: the
 // moment a polling client could first notice the completion. Together with

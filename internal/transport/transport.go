@@ -60,9 +60,9 @@ type Config struct {
 	AttemptTimeout time.Duration
 	// BusyWait is called instead of sleeping when a create (non-idempotent)
 	// request got HTTP 429 and will be resubmitted. It may return early,
-	// e.g. when the caller knows a slot on the account was freed. It must
-	// return a non-nil error when ctx ends. Default: sleep d or until ctx
-	// is done.
+	// e.g. when the caller knows a slot on the account was freed; BusyAnswer
+	// gives it the 429 answer from its ctx. It must return a non-nil error
+	// when ctx ends. Default: sleep d or until ctx is done.
 	BusyWait func(ctx context.Context, d time.Duration) error
 	// Sleep waits between retries; tests replace it to avoid real sleeps.
 	// It must return a non-nil error when ctx ends.
@@ -281,11 +281,11 @@ func (c *Client) do(ctx context.Context, r Request) (*Response, error) {
 			fields["status"] = resp.StatusCode
 		}
 		c.logf(ctx, LevelWarn, "retrying request", fields)
-		waitFn := c.cfg.Sleep
+		waitFn, waitCtx := c.cfg.Sleep, ctx
 		if busy {
-			waitFn = c.cfg.BusyWait
+			waitFn, waitCtx = c.cfg.BusyWait, context.WithValue(ctx, busyAnswerKey{}, resp)
 		}
-		if werr := waitFn(ctx, wait); werr != nil {
+		if werr := waitFn(waitCtx, wait); werr != nil {
 			if ctx.Err() != nil {
 				werr = ctx.Err()
 			}
@@ -293,6 +293,16 @@ func (c *Client) do(ctx context.Context, r Request) (*Response, error) {
 				Err: fmt.Errorf("stopped while waiting to retry after %s: %w", reason, werr)}
 		}
 	}
+}
+
+type busyAnswerKey struct{}
+
+// BusyAnswer returns, inside a Config.BusyWait call, the HTTP 429 answer
+// that made the create wait (nil elsewhere): a gateway client can read
+// what the server said occupies it.
+func BusyAnswer(ctx context.Context) *Response {
+	r, _ := ctx.Value(busyAnswerKey{}).(*Response)
+	return r
 }
 
 // busyDelay is the wait before resubmitting a create after HTTP 429. A

@@ -2,6 +2,7 @@ package useapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -86,6 +87,27 @@ func (e *APIError) Hint() string {
 		return "The gateway had a temporary problem; try again later."
 	}
 	return ""
+}
+
+// BusyRunningTasks returns, inside a Config.BusyWait call, the tasks the
+// 429 "account busy" answer listed as running on the account; nil for
+// Runway's own throttling 429, which lists nothing.
+func BusyRunningTasks(ctx context.Context) []RunningTask {
+	answer := transport.BusyAnswer(ctx)
+	if answer == nil {
+		return nil
+	}
+	e := newAPIError(http.MethodPost, "", "", answer.StatusCode, answer.Header, answer.Body)
+	var out []RunningTask
+	for email, list := range e.RunningTasks {
+		for _, rt := range list {
+			if rt.Email == "" {
+				rt.Email = email
+			}
+			out = append(out, rt)
+		}
+	}
+	return out
 }
 
 // RunningTaskIDs lists the task ids of a 429 "busy" answer, sorted, so
