@@ -75,7 +75,9 @@ func (gs *capacityGates) busyWait(ctx context.Context, d time.Duration) error {
 		g = gs.forAccount(email)
 	}
 	for _, t := range running {
-		g.watch(t.TaskID)
+		// A watcher serves every create queued behind the task, so it
+		// outlives this create's context (it stops when nobody waits).
+		g.watch(t.TaskID) //nolint:contextcheck // see above
 	}
 	return g.busyWait(ctx, d)
 }
