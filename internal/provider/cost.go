@@ -15,10 +15,27 @@ import (
 // Credit rates per second of output, by Runway model (the gateway's
 // taskType), from Runway's public pricing. They change: the provider's
 // `credit_rates` argument overrides them.
+//
+// The models of runway_video are keyed by their model id. The gateway
+// publishes no price for them; the defaults below are Runway's published
+// per-second prices of its own developer API for the same models (Gen-4.5
+// 12, Gen-4 Turbo 5, Seedance 2 36, Veo 3.1 20–40: the upper bound), which
+// the web-app plan credits the gateway spends may not match. Models without
+// a published price have no default: their estimate is null until a rate is
+// set, and max_credits_per_apply refuses to count them as free.
 var defaultCreditRates = map[string]int64{
 	"gen2":        5,  // Gen-2
 	"gen3a":       10, // Gen-3 Alpha
 	"gen3a_turbo": 5,  // Gen-3 Alpha Turbo
+	"gen4.5":      12,
+	"gen4-turbo":  5,
+	"seedance-2":  36,
+	"veo-3.1":     40,
+}
+
+// creditRateKeys are the models credit_rates accepts.
+func creditRateKeys() []string {
+	return append([]string{"gen2", "gen3a", "gen3a_turbo"}, useapi.VideoModelIDs()...)
 }
 
 // gen2ExtensionSeconds is the length every Gen-2 extension adds.
@@ -41,6 +58,9 @@ func secondsFromDuration(duration *float64) int64 {
 // estimate is one generation's planned cost.
 type estimate struct {
 	credits int64
+	// unpriced: no rate is known for the model; credits is meaningless
+	// and `estimated_credits` is null.
+	unpriced bool
 	// basis explains the figure in diagnostics ("10 s × 10 credits/s").
 	basis string
 }
@@ -51,7 +71,10 @@ func estimateCredits(rates map[string]int64, model string, seconds int64, explor
 	if explore.ValueBool() {
 		return estimate{credits: 0, basis: "explore mode: no credits"}
 	}
-	rate := rates[model]
+	rate, ok := rates[model]
+	if !ok {
+		return estimate{unpriced: true, basis: fmt.Sprintf("no credit rate is known for %s", model)}
+	}
 	return estimate{credits: seconds * rate, basis: fmt.Sprintf("%d s × %d credits/s (%s)", seconds, rate, model)}
 }
 

@@ -172,8 +172,20 @@ func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resou
 		return
 	}
 	e, describe := priced.estimate(ctx, r.data, m)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrEstimatedCredits), e.credits)...)
+	credits := types.Int64Value(e.credits)
+	if e.unpriced {
+		credits = types.Int64Null()
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrEstimatedCredits), credits)...)
 	if r.data == nil || r.data.budget == nil {
+		return
+	}
+	if e.unpriced && r.data.budget.limit > 0 {
+		// Counting it as 0 would let max_credits_per_apply pass a plan of
+		// unknown cost.
+		resp.Diagnostics.AddError("Plan cannot be checked against max_credits_per_apply",
+			fmt.Sprintf("%s %s cannot be priced: %s. Nothing was submitted. Set its rate in the provider's credit_rates "+
+				"(credits per second of output) so that max_credits_per_apply can count it.", r.typeName(), describe, e.basis))
 		return
 	}
 	if ok, total, list := r.data.budget.add(r.typeName()+" "+describe, e); !ok {

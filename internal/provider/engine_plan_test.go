@@ -22,6 +22,7 @@ var generationResources = []struct {
 	{"runway_gen2_extension", newGen2ExtensionResource, "RUNNING", "SUCCEEDED", "FAILED", 14},
 	{"runway_video_to_video", newVideoToVideoResource, "RUNNING", "SUCCEEDED", "FAILED", 10},
 	{"runway_expansion", newExpansionResource, "THROTTLED", "SUCCEEDED", "FAILED", 10},
+	{"runway_video", newVideoResource, "RUNNING", "SUCCEEDED", "FAILED", 18},
 	{"runway_apikley_video", newApikleyVideoResource, "generating", "success", "fail", 7},
 	{"runway_apikley_extension", newApikleyExtensionResource, "queueing", "success", "fail", 5},
 }
@@ -169,7 +170,14 @@ func sampleOf(typ tftypes.Type, n int) tftypes.Value {
 	case typ.Is(tftypes.Bool):
 		return tftypes.NewValue(typ, n == 0)
 	case typ.Is(tftypes.List{}):
-		return tftypes.NewValue(typ, []tftypes.Value{})
+		elem := typ.(tftypes.List).ElementType
+		return tftypes.NewValue(typ, []tftypes.Value{sampleOf(elem, n)})
+	case typ.Is(tftypes.Object{}):
+		attrs := map[string]tftypes.Value{}
+		for name, at := range typ.(tftypes.Object).AttributeTypes {
+			attrs[name] = sampleOf(at, n)
+		}
+		return tftypes.NewValue(typ, attrs)
 	}
 	return tftypes.NewValue(typ, nil)
 }

@@ -274,6 +274,8 @@ type createParams struct {
 	parentTaskID *string
 	imageUUID    string
 	imageExt     string
+	// POST /videos/create
+	model, aspectRatio, resolution string
 }
 
 // createRequest is a validated create, before the account checks.
@@ -286,6 +288,8 @@ type createRequest struct {
 	imageAssetID string
 	seconds      *int64
 	prompt       string
+	// video is a POST /videos/create, whose inputs are all optional.
+	video *videoRequest
 }
 
 func (s *Simulator) parseCreate(path string, f *reqFields) (*createRequest, string) {
@@ -339,6 +343,11 @@ func (s *Simulator) parseCreate(path string, f *reqFields) (*createRequest, stri
 			p.aspect = *a
 		}
 		req.c = v.common(s)
+	case PathVideosCreate:
+		req.video, req.c = s.parseVideoCreate(v)
+		if req.video != nil {
+			req.prompt = req.video.prompt
+		}
 	}
 	if v.msg != "" {
 		return nil, v.msg
@@ -376,7 +385,13 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 	s.advanceLocked(now)
 
 	in, ok := s.assets[req.assetID]
-	if !ok || in.mediaType != "video" {
+	if req.video != nil {
+		var status int
+		var answer any
+		if in, status, answer = s.videoInputsLocked(req.video); status != 0 {
+			return status, answer
+		}
+	} else if !ok || in.mediaType != "video" {
 		return http.StatusNotFound, errorBody{Error: fmt.Sprintf("Unable to retrieve %s %s (Not found.)", req.assetField, req.assetID), Code: http.StatusNotFound}
 	}
 	var img *asset
@@ -399,10 +414,12 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 	}
 
 	p := req.params
-	p.inputUUID, p.inputExt = in.uuid, in.ext
-	if in.taskID != "" {
-		id := in.taskID
-		p.parentTaskID = &id
+	if in != nil {
+		p.inputUUID, p.inputExt = in.uuid, in.ext
+		if in.taskID != "" {
+			id := in.taskID
+			p.parentTaskID = &id
+		}
 	}
 	if img != nil {
 		p.imageUUID, p.imageExt = img.uuid, img.ext
@@ -419,8 +436,32 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 		replyRef: req.c.replyRef,
 		fail:     strings.Contains(strings.ToLower(req.prompt), moderateMeTrigger),
 	}
-	inName := strings.TrimSuffix(in.name, "."+in.ext)
+	inName := ""
+	if in != nil {
+		inName = strings.TrimSuffix(in.name, "."+in.ext)
+	}
 	switch path {
+	case PathVideosCreate:
+		m := req.video.model
+		t.taskType = m.id
+		t.optName = fmt.Sprintf("%s %d", m.id, p.seed)
+		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(req.prompt, 60))
+		p.seconds = int(req.video.duration)
+		if in != nil && in.mediaType == "video" && len(m.durations) == 0 && in.hasDuration {
+			p.seconds = int(in.duration + 0.5) // the length follows the input video
+		}
+		t.outDur = time.Duration(p.seconds) * time.Second
+		aspect := req.video.aspect
+		if aspect == "" {
+			aspect = "16:9"
+		}
+		t.outW, t.outH = videoSize(aspect, req.video.resolution)
+		p.model, p.aspectRatio, p.resolution = m.id, aspect, req.video.resolution
+		rate := m.creditsPerSecond
+		if rate == 0 {
+			rate = 10 // the gateway publishes no price for the model
+		}
+		t.cost = p.seconds * rate
 	case PathGen2Extend:
 		t.taskType = "gen2"
 		t.optName = fmt.Sprintf("Gen-2 %d", p.seed)
@@ -646,6 +687,17 @@ func (s *Simulator) renderOptionsLocked(t *task, now time.Time, base string) any
 	p := t.params
 	inURL := s.signedURL(base, p.inputUUID, p.inputExt, now)
 	inPreview := fmt.Sprintf("%s%s%s-preview-0.jpg", base, FilesPrefix, p.inputUUID)
+	if _, ok := videoModels[t.taskType]; ok {
+		o := map[string]any{"name": t.optName, "model": p.model, "text_prompt": p.textPrompt, "seconds": p.seconds,
+			"aspect_ratio": p.aspectRatio, "exploreMode": p.explore, "assetGroupName": assetGroupName, "recordingEnabled": true}
+		if p.resolution != "" {
+			o["resolution"] = p.resolution
+		}
+		if videoModels[t.taskType].seed {
+			o["seed"] = p.seed
+		}
+		return o
+	}
 	switch t.taskType {
 	case "gen2":
 		inner := gen2InnerJSON{

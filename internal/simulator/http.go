@@ -106,7 +106,7 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, rel string) {
 		return
 	}
 	switch trimmed := strings.TrimSuffix(rel, "/"); {
-	case trimmed == PathGen2Extend || trimmed == PathGen3Video || trimmed == PathGen3TurboExpand:
+	case trimmed == PathGen2Extend || trimmed == PathGen3Video || trimmed == PathGen3TurboExpand || trimmed == PathVideosCreate:
 		if !allowMethod(w, r, http.MethodPost) {
 			return
 		}

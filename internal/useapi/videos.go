@@ -1,0 +1,160 @@
+package useapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// PathVideosCreate is the gateway's unified video endpoint: one route for
+// every current video model, chosen by VideoCreateRequest.Model.
+const PathVideosCreate = "/videos/create"
+
+// Shot is one shot of a multi-shot video (Kling 3.0 and Kling O3).
+type Shot struct {
+	Prompt   string
+	Duration int64
+}
+
+// VideoCreateRequest is the body of POST /videos/create. The gateway names
+// numbered fields (imageAssetId1…11, videoAssetId, videoAssetId2…,
+// audioAssetId1…3, multishot_prompt_N / multishot_duration_N); the request
+// holds them as lists, and MarshalJSON numbers them.
+type VideoCreateRequest struct {
+	// Model is one of VideoModels' ids (required).
+	Model string
+	// TextPrompt is required, optional or refused depending on the model.
+	TextPrompt *string
+	// Email selects the account when no input asset pins one.
+	Email string
+	// Duration is the length in seconds (per model).
+	Duration *int64
+	// AspectRatio and Resolution are per model.
+	AspectRatio *string
+	Resolution  *string
+	// Audio asks for generated sound (models with audio; gateway default true).
+	Audio *bool
+	// ImageAssetIDs are imageAssetId1…N: the first frame, references or,
+	// on some models, the end frame in slot 2.
+	ImageAssetIDs []string
+	// StartFrameAssetID and EndFrameAssetID are keyframes (Seedance 2,
+	// Kling O3).
+	StartFrameAssetID string
+	EndFrameAssetID   string
+	// VideoAssetIDs are videoAssetId, videoAssetId2, videoAssetId3.
+	VideoAssetIDs []string
+	// AudioAssetIDs are audioAssetId1…3 (Seedance 2).
+	AudioAssetIDs []string
+	// CharacterOrientation is "image" or "video" (Kling 3.0 Motion Control).
+	CharacterOrientation *string
+	// Shots are multishot_prompt_N / multishot_duration_N.
+	Shots []Shot
+	CreateOptions
+}
+
+// MarshalJSON writes the gateway's flat, numbered field names.
+func (r *VideoCreateRequest) MarshalJSON() ([]byte, error) {
+	body := map[string]any{"model": r.Model}
+	put := func(key string, v any, set bool) {
+		if set {
+			body[key] = v
+		}
+	}
+	put("text_prompt", deref(r.TextPrompt), r.TextPrompt != nil)
+	put("email", r.Email, r.Email != "")
+	put("duration", deref(r.Duration), r.Duration != nil)
+	put("aspect_ratio", deref(r.AspectRatio), r.AspectRatio != nil)
+	put("resolution", deref(r.Resolution), r.Resolution != nil)
+	put("audio", deref(r.Audio), r.Audio != nil)
+	for i, id := range r.ImageAssetIDs {
+		body[fmt.Sprintf("imageAssetId%d", i+1)] = id
+	}
+	put("startFrameAssetId", r.StartFrameAssetID, r.StartFrameAssetID != "")
+	put("endFrameAssetId", r.EndFrameAssetID, r.EndFrameAssetID != "")
+	for i, id := range r.VideoAssetIDs {
+		key := "videoAssetId"
+		if i > 0 {
+			key = fmt.Sprintf("videoAssetId%d", i+1)
+		}
+		body[key] = id
+	}
+	for i, id := range r.AudioAssetIDs {
+		body[fmt.Sprintf("audioAssetId%d", i+1)] = id
+	}
+	put("characterOrientation", deref(r.CharacterOrientation), r.CharacterOrientation != nil)
+	for i, s := range r.Shots {
+		body[fmt.Sprintf("multishot_prompt_%d", i+1)] = s.Prompt
+		body[fmt.Sprintf("multishot_duration_%d", i+1)] = s.Duration
+	}
+	o, err := json.Marshal(r.CreateOptions)
+	if err != nil {
+		return nil, err
+	}
+	var opts map[string]any
+	if err := json.Unmarshal(o, &opts); err != nil {
+		return nil, err
+	}
+	for k, v := range opts {
+		body[k] = v
+	}
+	return json.Marshal(body)
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// Validate checks the request against its model's capabilities
+// (VideoModels), so that nothing is paid for input the gateway would
+// refuse.
+func (r *VideoCreateRequest) Validate() error {
+	if r == nil {
+		return invalid("request", "is nil")
+	}
+	m, ok := VideoModelByID(r.Model)
+	if !ok {
+		return invalid("model", "must be one of %s, got %q", strings.Join(VideoModelIDs(), ", "), r.Model)
+	}
+	if p := m.Check(r.VideoInputs()); p != nil {
+		return invalid(p.Field, "%s", p.Message)
+	}
+	for _, id := range append(append(append([]string{}, r.ImageAssetIDs...), r.VideoAssetIDs...), r.AudioAssetIDs...) {
+		if strings.TrimSpace(id) == "" {
+			return invalid("assetId", "must not be empty")
+		}
+	}
+	return r.validateOptions()
+}
+
+// VideoInputs summarises the request for VideoModel.Check.
+func (r *VideoCreateRequest) VideoInputs() VideoInputs {
+	in := VideoInputs{
+		Duration: r.Duration, AspectRatio: r.AspectRatio, Resolution: r.Resolution, Audio: r.Audio,
+		Images: len(r.ImageAssetIDs), Videos: len(r.VideoAssetIDs), AudioRefs: len(r.AudioAssetIDs),
+		StartFrame: r.StartFrameAssetID != "", EndFrame: r.EndFrameAssetID != "",
+		CharacterOrientation: r.CharacterOrientation, Seed: r.Seed != nil,
+		ExploreMode: r.ExploreMode != nil && *r.ExploreMode,
+	}
+	if r.TextPrompt != nil {
+		n := utf8.RuneCountInString(*r.TextPrompt)
+		in.PromptLength = &n
+	}
+	for _, s := range r.Shots {
+		in.Shots = append(in.Shots, s.Duration)
+	}
+	return in
+}
+
+// CreateVideo submits POST /videos/create.
+func (c *Client) CreateVideo(ctx context.Context, r *VideoCreateRequest) (*Task, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	return c.create(ctx, PathVideosCreate, r)
+}
