@@ -290,6 +290,8 @@ type createRequest struct {
 	prompt       string
 	// video is a POST /videos/create, whose inputs are all optional.
 	video *videoRequest
+	// characterID is POST /gen4/act-two's character (an image or a video).
+	characterID string
 }
 
 func (s *Simulator) parseCreate(path string, f *reqFields) (*createRequest, string) {
@@ -343,6 +345,33 @@ func (s *Simulator) parseCreate(path string, f *reqFields) (*createRequest, stri
 			p.aspect = *a
 		}
 		req.c = v.common(s)
+	case PathVideosUpscale:
+		req.assetField = "videoAssetId"
+		req.assetID = v.required("videoAssetId")
+		if _, present, _ := v.number("seed", true); present {
+			v.fail("seed is not supported")
+		}
+		req.c = v.common(s)
+	case PathGen4Video:
+		req.assetField = "video_assetId"
+		req.assetID = v.required("video_assetId")
+		req.prompt = v.required("text_prompt")
+		v.str("text_prompt", 1000)
+		if img := v.str("image_assetId", 0); img != nil {
+			req.imageAssetID = *img
+		}
+		req.c = v.common(s)
+	case PathGen4ActTwo:
+		req.assetField = "driving_assetId"
+		req.assetID = v.required("driving_assetId")
+		req.characterID = v.required("character_assetId")
+		p.aspect = "16:9"
+		if a := v.enum("aspect_ratio", "16:9", "9:16", "1:1", "4:3", "3:4", "21:9"); a != nil {
+			p.aspect = *a
+		}
+		v.intRange("expression_intensity", 1, 5)
+		v.boolean("body_control")
+		req.c = v.common(s)
 	case PathVideosCreate:
 		req.video, req.c = s.parseVideoCreate(v)
 		if req.video != nil {
@@ -394,6 +423,17 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 	} else if !ok || in.mediaType != "video" {
 		return http.StatusNotFound, errorBody{Error: fmt.Sprintf("Unable to retrieve %s %s (Not found.)", req.assetField, req.assetID), Code: http.StatusNotFound}
 	}
+	if req.characterID != "" {
+		if c, ok := s.assets[req.characterID]; !ok || (c.mediaType != "image" && c.mediaType != "video") {
+			return http.StatusNotFound, errorBody{Error: fmt.Sprintf("Unable to retrieve character_assetId %s (Not found.)", req.characterID), Code: http.StatusNotFound}
+		}
+	}
+	if path == PathVideosUpscale && in.hasDuration && in.duration > 40 {
+		return http.StatusBadRequest, errorBody{Error: fmt.Sprintf("videoAssetId %s is %.1f seconds long; the source must be at most 40 seconds", req.assetID, in.duration), Code: http.StatusBadRequest}
+	}
+	if path == PathGen4ActTwo && in.hasDuration && (in.duration < 3 || in.duration > 30) {
+		return http.StatusBadRequest, errorBody{Error: fmt.Sprintf("driving_assetId %s is %.1f seconds long; it must be 3 to 30 seconds", req.assetID, in.duration), Code: http.StatusBadRequest}
+	}
 	var img *asset
 	if req.imageAssetID != "" {
 		img, ok = s.assets[req.imageAssetID]
@@ -440,7 +480,38 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 	if in != nil {
 		inName = strings.TrimSuffix(in.name, "."+in.ext)
 	}
+	inDur := 5.0
+	if in != nil && in.hasDuration {
+		inDur = in.duration
+	}
 	switch path {
+	case PathVideosUpscale:
+		t.taskType = "upscale_v1"
+		t.optName = fmt.Sprintf("Upscale %s", inName)
+		t.name = t.optName
+		t.outDur = secondsDuration(inDur)
+		t.outW, t.outH = upscaled(in.width, in.height)
+		p.seconds = int(inDur + 0.5)
+		t.cost = p.seconds * 2
+	case PathGen4Video:
+		t.taskType = "gen4_aleph"
+		t.optName = fmt.Sprintf("Aleph %d", p.seed)
+		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(req.prompt, 60))
+		t.outDur = secondsDuration(min(inDur, 5))
+		t.outW, t.outH = in.width, in.height
+		if t.outW <= 0 || t.outH <= 0 {
+			t.outW, t.outH = 1280, 720
+		}
+		p.seconds = int(t.outDur.Seconds() + 0.5)
+		t.cost = p.seconds * 15
+	case PathGen4ActTwo:
+		t.taskType = "act_two"
+		t.optName = fmt.Sprintf("Act-Two %d", p.seed)
+		t.name = fmt.Sprintf("%s, %s", t.optName, inName)
+		t.outDur = secondsDuration(inDur)
+		t.outW, t.outH = videoSize(p.aspect, "720p")
+		p.seconds = int(inDur + 0.5)
+		t.cost = p.seconds * 5
 	case PathVideosCreate:
 		m := req.video.model
 		t.taskType = m.id
@@ -687,6 +758,21 @@ func (s *Simulator) renderOptionsLocked(t *task, now time.Time, base string) any
 	p := t.params
 	inURL := s.signedURL(base, p.inputUUID, p.inputExt, now)
 	inPreview := fmt.Sprintf("%s%s%s-preview-0.jpg", base, FilesPrefix, p.inputUUID)
+	switch t.taskType {
+	case "upscale_v1", "gen4_aleph", "act_two":
+		o := map[string]any{"name": t.optName, "seconds": p.seconds, "exploreMode": p.explore,
+			"assetGroupName": assetGroupName, "recordingEnabled": true}
+		if p.textPrompt != "" {
+			o["text_prompt"] = p.textPrompt
+		}
+		if t.taskType != "upscale_v1" {
+			o["seed"] = p.seed
+		}
+		if t.taskType == "act_two" {
+			o["aspect_ratio"] = p.aspect
+		}
+		return o
+	}
 	if _, ok := videoModels[t.taskType]; ok {
 		o := map[string]any{"name": t.optName, "model": p.model, "text_prompt": p.textPrompt, "seconds": p.seconds,
 			"aspect_ratio": p.aspectRatio, "exploreMode": p.explore, "assetGroupName": assetGroupName, "recordingEnabled": true}

@@ -106,7 +106,8 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, rel string) {
 		return
 	}
 	switch trimmed := strings.TrimSuffix(rel, "/"); {
-	case trimmed == PathGen2Extend || trimmed == PathGen3Video || trimmed == PathGen3TurboExpand || trimmed == PathVideosCreate:
+	case trimmed == PathGen2Extend || trimmed == PathGen3Video || trimmed == PathGen3TurboExpand || trimmed == PathVideosCreate ||
+		trimmed == PathVideosUpscale || trimmed == PathGen4Video || trimmed == PathGen4ActTwo:
 		if !allowMethod(w, r, http.MethodPost) {
 			return
 		}

@@ -8,8 +8,25 @@ import (
 	"strings"
 )
 
-// PathVideosCreate is the gateway's unified video endpoint.
-const PathVideosCreate = "/videos/create"
+// Paths of the current model endpoints.
+const (
+	PathVideosCreate  = "/videos/create"
+	PathVideosUpscale = "/videos/upscale"
+	PathGen4Video     = "/gen4/video"
+	PathGen4ActTwo    = "/gen4/act-two"
+)
+
+// upscaled is the 4K size POST /videos/upscale makes of a source, keeping
+// its aspect ratio (1280×720 → 4096×2304, 1080×1920 → 2160×3840).
+func upscaled(w, h int) (int, int) {
+	if w <= 0 || h <= 0 {
+		w, h = 1280, 720
+	}
+	if w >= h {
+		return 4096, 4096 * h / w / 2 * 2
+	}
+	return 3840 * w / h / 2 * 2, 3840
+}
 
 // videoModelTable is the gateway's per-model table of POST /videos/create
 // ("Videos" page, March 2026 updated May 2026, and the newer Postman

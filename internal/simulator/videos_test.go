@@ -117,3 +117,47 @@ func TestVideoCreate(t *testing.T) {
 		})
 	}
 }
+
+func TestVideoEditEndpoints(t *testing.T) {
+	cases := []struct {
+		name, path string
+		body       map[string]any
+		want       int
+		msg        string
+		w, h       float64
+	}{
+		{"upscale", "/videos/upscale", map[string]any{"videoAssetId": demoVideo5s}, 200, "", 4096, 2456},
+		{"upscale without video", "/videos/upscale", map[string]any{}, 400, "videoAssetId is required", 0, 0},
+		{"upscale with seed", "/videos/upscale", map[string]any{"videoAssetId": demoVideo5s, "seed": 3}, 400, "seed is not supported", 0, 0},
+		{"aleph", "/gen4/video", map[string]any{"video_assetId": demoVideo5s, "text_prompt": "make it snow", "image_assetId": demoImage}, 200, "", 1280, 768},
+		{"aleph without prompt", "/gen4/video", map[string]any{"video_assetId": demoVideo5s}, 400, "text_prompt is required", 0, 0},
+		{"aleph prompt too long", "/gen4/video", map[string]any{"video_assetId": demoVideo5s, "text_prompt": strings.Repeat("x", 1001)}, 400, "at most 1000", 0, 0},
+		{"act-two", "/gen4/act-two", map[string]any{"driving_assetId": demoVideo5s, "character_assetId": demoImage, "aspect_ratio": "9:16", "expression_intensity": 4}, 200, "", 720, 1280},
+		{"act-two intensity", "/gen4/act-two", map[string]any{"driving_assetId": demoVideo5s, "character_assetId": demoImage, "expression_intensity": 6}, 400, "expression_intensity", 0, 0},
+		{"act-two unknown character", "/gen4/act-two", map[string]any{"driving_assetId": demoVideo5s, "character_assetId": "user:1234-runwayml:demo@runway.local-asset:nope"}, 404, "character_assetId", 0, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, Options{SeedDemoAssets: true})
+			status, v := e.call(http.MethodPost, c.path, c.body)
+			if status != c.want {
+				t.Fatalf("status %d, want %d: %v", status, c.want, v)
+			}
+			m := v.(map[string]any)
+			if c.msg != "" {
+				if !strings.Contains(str(m["error"]), c.msg) {
+					t.Fatalf("error %q lacks %q", m["error"], c.msg)
+				}
+				return
+			}
+			e.advance(24 * 3600e9)
+			task := e.getTask(str(m["taskId"]))
+			if task["status"] != "SUCCEEDED" {
+				t.Fatalf("task = %v", task)
+			}
+			if w, h := num(t, dig(t, task, "artifacts", 0, "metadata", "width")), num(t, dig(t, task, "artifacts", 0, "metadata", "height")); w != c.w || h != c.h {
+				t.Fatalf("artifact %vx%v, want %vx%v", w, h, c.w, c.h)
+			}
+		})
+	}
+}
