@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -31,11 +33,15 @@ var defaultCreditRates = map[string]int64{
 	"gen4-turbo":  5,
 	"seedance-2":  36,
 	"veo-3.1":     40,
+	// runway_video_upscale: the gateway's page publishes 2 credits per
+	// second; runway_video_edit (Aleph): Runway's developer API price.
+	"upscale":    2,
+	"gen4_aleph": 15,
 }
 
 // creditRateKeys are the models credit_rates accepts.
 func creditRateKeys() []string {
-	return append([]string{"gen2", "gen3a", "gen3a_turbo"}, useapi.VideoModelIDs()...)
+	return append([]string{"gen2", "gen3a", "gen3a_turbo", "upscale", "gen4_aleph", "act_two"}, useapi.VideoModelIDs()...)
 }
 
 // gen2ExtensionSeconds is the length every Gen-2 extension adds.
@@ -96,6 +102,29 @@ func secondsOfInput(ctx context.Context, d *providerData, seconds types.Int64, a
 	return secondsFromDuration(asset.Media().Duration)
 }
 
+// assetDuration is an input asset's duration, read from the gateway at plan
+// time; ok is false when the id is not known yet, the gateway is not
+// configured, or the asset reports none.
+func assetDuration(ctx context.Context, d *providerData, assetID types.String) (float64, bool) {
+	if d == nil || d.useapi == nil || assetID.IsNull() || assetID.IsUnknown() {
+		return 0, false
+	}
+	asset, err := d.useapi.GetAsset(ctx, assetID.ValueString())
+	if err != nil || asset.Media().Duration == nil {
+		return 0, false
+	}
+	return *asset.Media().Duration, true
+}
+
+// secondsOr is an input's known duration in whole seconds (rounded up),
+// else upperBound.
+func secondsOr(ctx context.Context, d *providerData, assetID types.String, upperBound int64) int64 {
+	if sec, ok := assetDuration(ctx, d, assetID); ok {
+		return int64(math.Ceil(sec))
+	}
+	return upperBound
+}
+
 // creditBudget adds up the estimates of the generations one plan creates,
 // to enforce `max_credits_per_apply`. Terraform configures the provider
 // anew for every walk (validate, plan, apply), so one budget sees exactly
@@ -147,4 +176,9 @@ func describeText(v types.String) string {
 		s = s[:40] + "…"
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// formatSeconds writes a duration in seconds for messages ("4.2 seconds").
+func formatSeconds(sec float64) string {
+	return strconv.FormatFloat(sec, 'f', 1, 64) + " seconds"
 }

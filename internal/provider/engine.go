@@ -134,6 +134,13 @@ type pricedKind[P any] interface {
 	estimate(ctx context.Context, d *providerData, m P) (e estimate, describe string)
 }
 
+// planCheckedKind is a generationKind with checks that need the gateway at
+// plan time (e.g. an input asset's duration): ModifyPlan runs them for every
+// planned create, before anything is submitted.
+type planCheckedKind[P any] interface {
+	checkPlan(ctx context.Context, d *providerData, m P) diag.Diagnostics
+}
+
 // generationResource is a generation resource: a kind on a gateway.
 type generationResource[M any, P generationModel[M, T], T any] struct {
 	configuredResource

@@ -129,6 +129,21 @@ func (s planShape) changedInputs(state, plan tftypes.Value, adopting bool) path.
 	return changed
 }
 
+// hasUnknownInput reports whether an input of a planned create is known
+// only after apply (it comes from another resource).
+func (s planShape) hasUnknownInput(plan tftypes.Value) bool {
+	var attrs map[string]tftypes.Value
+	if plan.As(&attrs) != nil {
+		return false
+	}
+	for _, name := range s.inputs {
+		if v, ok := attrs[name]; ok && !v.IsFullyKnown() {
+			return true
+		}
+	}
+	return false
+}
+
 // outputs plans the outputs of an update: unknown when the apply waits for
 // the task and they will change, else their state values.
 func (s planShape) outputs(plan, state tftypes.Value, waits bool) (tftypes.Value, error) {
@@ -163,7 +178,8 @@ func (s planShape) outputs(plan, state tftypes.Value, waits bool) (tftypes.Value
 // max_credits_per_apply.
 func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	priced, ok := r.kind.(pricedKind[P])
-	if !ok || !r.plan.priced {
+	checked, hasChecks := r.kind.(planCheckedKind[P])
+	if (!ok || !r.plan.priced) && !hasChecks {
 		return
 	}
 	m := P(new(M))
@@ -171,10 +187,26 @@ func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resou
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if hasChecks {
+		resp.Diagnostics.Append(checked.checkPlan(ctx, r.data, m)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if !ok || !r.plan.priced {
+		return
+	}
 	e, describe := priced.estimate(ctx, r.data, m)
 	credits := types.Int64Value(e.credits)
-	if e.unpriced {
+	switch {
+	case e.unpriced:
 		credits = types.Int64Null()
+	case r.plan.hasUnknownInput(req.Plan.Raw):
+		// The apply plans again once the input is known, and may then
+		// price it lower (a shorter input asset): the planned value must
+		// not change, so it is "known after apply", while the budget below
+		// counts this upper bound.
+		credits = types.Int64Unknown()
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrEstimatedCredits), credits)...)
 	if r.data == nil || r.data.budget == nil {

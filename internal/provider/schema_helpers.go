@@ -114,8 +114,9 @@ func generationOutputAttributes() map[string]schema.Attribute {
 		"estimated_credits": schema.Int64Attribute{
 			MarkdownDescription: "Credits this generation is estimated to cost, known at plan time so that `terraform plan` " +
 				"shows the spend before approval: output seconds × the model's rate (provider `credit_rates`), `0` with " +
-				"`explore_mode = true`. When the length depends on an input asset not known at plan time, the longest " +
-				"output (10 s) is assumed.",
+				"`explore_mode = true`; null when no rate is known for the model. When an input is known only after apply " +
+				"(it comes from another resource), the estimate is known after apply and `max_credits_per_apply` counts " +
+				"the longest output the input allows.",
 			Computed: true,
 		},
 		"credits_used": schema.Int64Attribute{

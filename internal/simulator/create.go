@@ -496,7 +496,7 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 	case PathGen4Video:
 		t.taskType = "gen4_aleph"
 		t.optName = fmt.Sprintf("Aleph %d", p.seed)
-		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(req.prompt, 60))
+		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(req.prompt))
 		t.outDur = secondsDuration(min(inDur, 5))
 		t.outW, t.outH = in.width, in.height
 		if t.outW <= 0 || t.outH <= 0 {
@@ -516,7 +516,7 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 		m := req.video.model
 		t.taskType = m.id
 		t.optName = fmt.Sprintf("%s %d", m.id, p.seed)
-		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(req.prompt, 60))
+		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(req.prompt))
 		p.seconds = int(req.video.duration)
 		if in != nil && in.mediaType == "video" && len(m.durations) == 0 && in.hasDuration {
 			p.seconds = int(in.duration + 0.5) // the length follows the input video
@@ -551,7 +551,7 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 	case PathGen3Video:
 		t.taskType = "gen3a"
 		t.optName = fmt.Sprintf("Gen-3 Alpha %d", p.seed)
-		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(req.prompt, 60))
+		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(req.prompt))
 		p.seconds = defaultSeconds(req.seconds, in)
 		t.outDur = time.Duration(p.seconds) * time.Second
 		t.outW, t.outH = 1280, 768
@@ -563,7 +563,7 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 		if strings.TrimSpace(label) == "" {
 			label = "expand " + inName
 		}
-		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(label, 60))
+		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(label))
 		p.seconds = defaultSeconds(req.seconds, in)
 		t.outDur = time.Duration(p.seconds) * time.Second
 		t.outW, t.outH = 1280, 768
@@ -632,7 +632,9 @@ func secondsDuration(sec float64) time.Duration {
 	return time.Duration(math.Round(sec * float64(time.Second)))
 }
 
-func truncate(s string, n int) string {
+// truncate shortens a prompt for a task name, as Runway names tasks.
+func truncate(s string) string {
+	const n = 60
 	r := []rune(strings.TrimSpace(s))
 	if len(r) > n {
 		return string(r[:n])

@@ -34,7 +34,7 @@ var ActTwoAspectRatios = []string{"16:9", "9:16", "1:1", "4:3", "3:4", "21:9"}
 // and pays for it; the endpoint takes no email and no seed.
 type VideoUpscaleRequest struct {
 	// VideoAssetID is any video asset of at most 40 s (required).
-	VideoAssetID string `json:"videoAssetId"`
+	VideoAssetID string  `json:"videoAssetId"`
 	ExploreMode  *bool   `json:"exploreMode,omitempty"`
 	ReplyURL     *string `json:"replyUrl,omitempty"`
 	ReplyRef     *string `json:"replyRef,omitempty"`
