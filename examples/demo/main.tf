@@ -1,9 +1,14 @@
-# The demo pipeline run by `make demo` against the bundled gateway simulator:
-# upload a clip kept in this repository, extend it, then restyle and outpaint
-# the extension — three paid generations chained through asset ids, with
-# their URLs as outputs.
+# The demo pipeline run by `make demo` against the bundled gateway simulator.
+# A short story that starts from a prompt: text to video, the existing
+# generators continuing on its output, an edit and a 4K upscale, chained
+# through asset ids. The finished videos are kept on disk, and the outputs
+# compare what the plan estimated with what the account was charged.
+#
+# One estimate is known only after apply: the upscale's source is the edit's
+# output, which does not exist at plan (max_credits_per_apply would count the
+# longest source the upscale takes).
 terraform {
-  required_version = ">= 1.8"
+  required_version = ">= 1.11"
   required_providers {
     runway = {
       source = "tfrunway/runway"
@@ -17,47 +22,95 @@ provider "runway" {
   busy_retry_interval = "2s"
 }
 
-# The pipeline starts from a file in the repository (a 5 s, 1280x768 clip).
-resource "runway_asset" "source" {
-  source = "${path.module}/clips/intro.mp4"
-  name   = "demo-intro.mp4"
+variable "output_dir" {
+  description = "Where the finished videos are downloaded."
+  type        = string
+  default     = "out"
 }
 
-resource "runway_gen2_extension" "clip" {
-  asset_id = runway_asset.source.id
-  motion   = 5
-  seed     = 1234
+# 1. A prompt becomes a video (Gen-4.5, text to video).
+resource "runway_video" "opening" {
+  model        = "gen4.5"
+  text_prompt  = "a lighthouse on a cliff at dusk, waves breaking below"
+  duration     = 5
+  aspect_ratio = "16:9"
+  seed         = 1234
 }
 
-resource "runway_video_to_video" "watercolor" {
-  asset_id    = runway_gen2_extension.clip.video_asset_id
-  text_prompt = "a watercolor painting of the same scene"
-  seconds     = 5
-}
-
+# 2. An existing generator continues on its output: the same shot, outpainted
+#    to portrait for phones.
 resource "runway_expansion" "portrait" {
-  video_asset_id        = runway_gen2_extension.clip.video_asset_id
+  video_asset_id        = runway_video.opening.video_asset_id
   outpaint_aspect_ratio = "portrait"
   seconds               = 5
 }
 
-output "uploaded_asset_id" {
-  value = runway_asset.source.id
+# 3. An edit of the opening shot (Aleph), then a 4K upscale of the edit.
+resource "runway_video_edit" "snow" {
+  video_asset_id = runway_video.opening.video_asset_id
+  text_prompt    = "the same shot, now in a snow storm"
 }
 
-output "extension" {
+resource "runway_video_upscale" "final" {
+  video_asset_id = runway_video_edit.snow.output_video_asset_id
+}
+
+# 5. A clip kept in this repository, uploaded and restyled beside the story.
+resource "runway_asset" "intro" {
+  source = "${path.module}/clips/intro.mp4"
+  name   = "demo-intro.mp4"
+}
+
+resource "runway_video_to_video" "intro_watercolor" {
+  asset_id    = runway_asset.intro.id
+  text_prompt = "a watercolor painting of the same scene"
+  seconds     = 5
+}
+
+# 4. Keep what was made: signed URLs expire, files do not.
+resource "runway_artifact_file" "final" {
+  url       = runway_video_upscale.final.video_url
+  directory = var.output_dir
+  filename  = "lighthouse-snow-4k.mp4"
+}
+
+resource "runway_artifact_file" "portrait" {
+  url       = runway_expansion.portrait.video_url
+  directory = var.output_dir
+  filename  = "lighthouse-portrait.mp4"
+}
+
+data "runway_credits" "after" {
+  depends_on = [runway_video_upscale.final, runway_expansion.portrait, runway_video_to_video.intro_watercolor]
+}
+
+output "videos" {
   value = {
-    task_id        = runway_gen2_extension.clip.task_id
-    status         = runway_gen2_extension.clip.status
-    video_url      = runway_gen2_extension.clip.video_url
-    video_asset_id = runway_gen2_extension.clip.video_asset_id
+    opening  = runway_video.opening.video_url
+    intro    = runway_video_to_video.intro_watercolor.video_url
+    portrait = runway_artifact_file.portrait.path
+    final_4k = runway_artifact_file.final.path
   }
 }
 
-output "watercolor_url" {
-  value = runway_video_to_video.watercolor.video_url
-}
-
-output "portrait_url" {
-  value = runway_expansion.portrait.video_url
+output "credits" {
+  value = {
+    estimated = {
+      opening  = runway_video.opening.estimated_credits
+      portrait = runway_expansion.portrait.estimated_credits
+      snow     = runway_video_edit.snow.estimated_credits
+      final_4k = runway_video_upscale.final.estimated_credits
+      intro    = runway_video_to_video.intro_watercolor.estimated_credits
+    }
+    estimated_total = sum([
+      runway_video.opening.estimated_credits,
+      runway_expansion.portrait.estimated_credits,
+      runway_video_edit.snow.estimated_credits,
+      runway_video_upscale.final.estimated_credits,
+      runway_video_to_video.intro_watercolor.estimated_credits,
+    ])
+    # The simulator's account starts with no credits used: all of it is
+    # this apply's.
+    account_used = data.runway_credits.after.credits_used
+  }
 }

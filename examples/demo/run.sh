@@ -42,18 +42,37 @@ export USEAPI_ENDPOINT="http://127.0.0.1:$port/v1/runwayml"
 export USEAPI_TOKEN="user:1234-simulator"
 
 cp -R "$root"/examples/demo/*.tf "$root"/examples/demo/clips "$work/config/"
+out="$work/videos"
+export TF_VAR_output_dir="$out"
 cd "$work/config"
 
 echo "==> terraform init"
 terraform init -input=false -no-color >/dev/null
-echo "==> terraform apply (upload a clip, then three chained generations)"
+echo "==> terraform apply (a prompt, four chained generations, an upload and its restyle, two downloads)"
 start=$(date +%s)
 terraform apply -input=false -auto-approve -no-color
 echo "==> apply took $(( $(date +%s) - start ))s"
 echo "==> outputs"
 terraform output -no-color
 echo "==> second plan (must be empty)"
-terraform plan -input=false -detailed-exitcode -no-color >/dev/null && echo "    no changes"
-echo "==> terraform destroy"
+if terraform plan -input=false -detailed-exitcode -no-color >"$work/second-plan.txt" 2>&1; then
+  echo "    no changes"
+else
+  cat "$work/second-plan.txt"
+  echo "the second plan is not empty" >&2
+  exit 1
+fi
+echo "==> the finished videos are kept in $out"
+ls -l "$out"
+if command -v ffprobe >/dev/null 2>&1; then
+  for f in "$out"/*.mp4; do
+    echo "    $(basename "$f"): $(ffprobe -v error -show_entries stream=codec_name,width,height -show_entries format=duration -of csv=p=0 "$f" | tr '\n' ' ')"
+  done
+else
+  echo "    (ffprobe is not installed: install ffmpeg to inspect them)"
+fi
+echo "==> terraform destroy (the downloaded files stay)"
+cp -R "$out" "$work/kept-videos"
 terraform destroy -input=false -auto-approve -no-color | tail -n 2
-echo "==> demo finished"
+rm -rf "$out" && mv "$work/kept-videos" "$out"
+echo "==> demo finished; videos in $out"
