@@ -292,6 +292,8 @@ type createRequest struct {
 	video *videoRequest
 	// characterID is POST /gen4/act-two's character (an image or a video).
 	characterID string
+	// image is a POST /images/create.
+	image *imageRequest
 }
 
 func (s *Simulator) parseCreate(path string, f *reqFields) (*createRequest, string) {
@@ -372,6 +374,11 @@ func (s *Simulator) parseCreate(path string, f *reqFields) (*createRequest, stri
 		v.intRange("expression_intensity", 1, 5)
 		v.boolean("body_control")
 		req.c = v.common(s)
+	case PathImagesCreate:
+		req.image, req.c = s.parseImageCreate(v)
+		if req.image != nil {
+			req.prompt = req.image.prompt
+		}
 	case PathVideosCreate:
 		req.video, req.c = s.parseVideoCreate(v)
 		if req.video != nil {
@@ -414,13 +421,20 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 	s.advanceLocked(now)
 
 	in, ok := s.assets[req.assetID]
-	if req.video != nil {
+	switch {
+	case req.image != nil:
+		var status int
+		var answer any
+		if in, status, answer = s.videoInputsLocked(&videoRequest{images: req.image.images}); status != 0 {
+			return status, answer
+		}
+	case req.video != nil:
 		var status int
 		var answer any
 		if in, status, answer = s.videoInputsLocked(req.video); status != 0 {
 			return status, answer
 		}
-	} else if !ok || in.mediaType != "video" {
+	case !ok || in.mediaType != "video":
 		return http.StatusNotFound, errorBody{Error: fmt.Sprintf("Unable to retrieve %s %s (Not found.)", req.assetField, req.assetID), Code: http.StatusNotFound}
 	}
 	if req.characterID != "" {
@@ -485,6 +499,15 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 		inDur = in.duration
 	}
 	switch path {
+	case PathImagesCreate:
+		m := req.image.model
+		t.taskType = m.id
+		t.optName = fmt.Sprintf("%s %d", m.id, p.seed)
+		t.name = fmt.Sprintf("%s, %s", t.optName, truncate(req.prompt))
+		t.images = req.image.count
+		t.outW, t.outH = imageSize(req.image.aspect, req.image.resolution)
+		p.model, p.aspectRatio, p.resolution = m.id, req.image.aspect, req.image.resolution
+		t.cost = 5 * t.images // the gateway publishes no image price
 	case PathVideosUpscale:
 		t.taskType = "upscale_v1"
 		t.optName = fmt.Sprintf("Upscale %s", inName)
@@ -772,6 +795,17 @@ func (s *Simulator) renderOptionsLocked(t *task, now time.Time, base string) any
 		}
 		if t.taskType == "act_two" {
 			o["aspect_ratio"] = p.aspect
+		}
+		return o
+	}
+	if m, ok := imageModels[t.taskType]; ok {
+		o := map[string]any{"name": t.optName, "model": p.model, "text_prompt": p.textPrompt, "aspect_ratio": p.aspectRatio,
+			"num_images": t.images, "exploreMode": p.explore}
+		if p.resolution != "" {
+			o["resolution"] = p.resolution
+		}
+		if m.seed {
+			o["seed"] = p.seed
 		}
 		return o
 	}

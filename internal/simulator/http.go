@@ -107,7 +107,7 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, rel string) {
 	}
 	switch trimmed := strings.TrimSuffix(rel, "/"); {
 	case trimmed == PathGen2Extend || trimmed == PathGen3Video || trimmed == PathGen3TurboExpand || trimmed == PathVideosCreate ||
-		trimmed == PathVideosUpscale || trimmed == PathGen4Video || trimmed == PathGen4ActTwo:
+		trimmed == PathVideosUpscale || trimmed == PathGen4Video || trimmed == PathGen4ActTwo || trimmed == PathImagesCreate:
 		if !allowMethod(w, r, http.MethodPost) {
 			return
 		}

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -49,7 +50,9 @@ type task struct {
 	params       createParams
 	outW, outH   int
 	outDur       time.Duration
-	artifact     *asset
+	artifacts    []*asset
+	// images is how many images an image task makes (0 for a video task).
+	images int
 
 	// firstTerminalPoll is when a GET of the task first answered with its
 	// terminal status (zero until then), so that benchmarks can tell how
@@ -120,6 +123,18 @@ func (s *Simulator) finishLocked(t *task) {
 		return
 	}
 	t.status = statusSucceeded
+	if t.images > 0 {
+		for i := range t.images {
+			a := &asset{
+				uuid: s.newUUID(), name: fmt.Sprintf("%s %d.png", t.name, i+1), mediaType: "image", contentType: "image/png",
+				ext: "png", created: t.endAt, taskUUID: t.uuid, taskID: t.taskID, width: t.outW, height: t.outH, generated: true,
+			}
+			a.data = generatedPNG(t.outW, t.outH, i)
+			s.addAssetLocked(a)
+			t.artifacts = append(t.artifacts, a)
+		}
+		return
+	}
 	a := &asset{
 		uuid:        s.newUUID(),
 		name:        t.name + ".mp4",
@@ -139,7 +154,7 @@ func (s *Simulator) finishLocked(t *task) {
 	}
 	a.data = MinimalMP4(a.width, a.height, t.outDur)
 	s.addAssetLocked(a)
-	t.artifact = a
+	t.artifacts = []*asset{a}
 }
 
 // removeTaskLocked makes a task vanish (DELETE /tasks or ForgetTask).
@@ -282,8 +297,8 @@ func (s *Simulator) renderTaskLocked(t *task, now time.Time, base string) taskJS
 			j.ProgressRatio = t.stopRatio
 		} else {
 			j.ProgressRatio = "1"
-			if t.artifact != nil {
-				j.Artifacts = append(j.Artifacts, s.renderArtifactLocked(t.artifact, now, base))
+			for _, a := range t.artifacts {
+				j.Artifacts = append(j.Artifacts, s.renderArtifactLocked(a, now, base))
 			}
 		}
 	default:

@@ -88,16 +88,8 @@ func (r *VideoCreateRequest) MarshalJSON() ([]byte, error) {
 		body[fmt.Sprintf("multishot_prompt_%d", i+1)] = s.Prompt
 		body[fmt.Sprintf("multishot_duration_%d", i+1)] = s.Duration
 	}
-	o, err := json.Marshal(r.CreateOptions)
-	if err != nil {
+	if err := mergeJSON(body, r.CreateOptions); err != nil {
 		return nil, err
-	}
-	var opts map[string]any
-	if err := json.Unmarshal(o, &opts); err != nil {
-		return nil, err
-	}
-	for k, v := range opts {
-		body[k] = v
 	}
 	return json.Marshal(body)
 }

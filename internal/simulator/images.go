@@ -1,0 +1,194 @@
+package simulator
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// PathImagesCreate is the gateway's image endpoint.
+const PathImagesCreate = "/images/create"
+
+// imageModelTable is the gateway's per-model table of POST /images/create
+// (Postman collection, July 2026, newer than the "Images" page of February
+// 2026), as data in the page's shape, independent of the client's table: a
+// test compares them. Columns: aspect ratios (all = 16:9 9:16 1:1 4:3 3:4
+// 21:9 4:5 5:4 3:2 2:3 9:21; nb = auto and all but 9:21); resolutions (-
+// refused); reference images min-max; prompt (opt, req) and its maximum;
+// style; diversity; seed.
+const imageModelTable = `
+flux-2-max         all             1K,2K,4K,0.6MP 0-8 opt:4000 no  no  yes
+flux-2-klein       all             1K,2K,0.6MP    0-4 opt:4000 no  no  yes
+nano-banana        nb              -              0-3 opt:5000 no  no  no
+nano-banana-pro    nb              1K,2K,4K       0-8 opt:5000 no  no  no
+nano-banana-2      nb              1K,2K,4K       0-8 opt:5000 no  no  no
+nano-banana-2-lite nb              -              0-8 opt:5000 no  no  no
+gpt-image-1-5      1:1,3:2,2:3     -              0-4 req:5000 no  no  no
+gpt-image-1-mini   1:1,3:2,2:3     -              0-4 req:5000 no  no  no
+seedream-5         16:9,9:16,1:1,4:3,3:4,21:9,3:2,2:3 2K,3K 0-8 opt:5000 no no no
+gen4               16:9,9:16,1:1,4:3,3:4,21:9 1080p,720p 0-3 opt:5000 yes yes yes
+gen4-turbo         16:9,9:16,1:1,4:3,3:4,21:9 1080p 1-3 opt:5000 yes no yes
+`
+
+type imageModel struct {
+	id                     string
+	ratios, resolutions    []string
+	minImages, maxImages   int
+	prompt                 string
+	maxPrompt              int
+	style, diversity, seed bool
+}
+
+var imageModels, imageModelOrder = parseImageModels(imageModelTable)
+
+func parseImageModels(table string) (map[string]imageModel, []string) {
+	all := []string{"16:9", "9:16", "1:1", "4:3", "3:4", "21:9", "4:5", "5:4", "3:2", "2:3", "9:21"}
+	models := map[string]imageModel{}
+	var order []string
+	for _, line := range strings.Split(strings.TrimSpace(table), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 8 {
+			panic(fmt.Sprintf("imageModelTable: %d columns in %q", len(f), line))
+		}
+		m := imageModel{id: f[0]}
+		switch f[1] {
+		case "all":
+			m.ratios = all
+		case "nb":
+			m.ratios = append([]string{"auto"}, all[:len(all)-1]...)
+		default:
+			m.ratios = strings.Split(f[1], ",")
+		}
+		if f[2] != "-" {
+			m.resolutions = strings.Split(f[2], ",")
+		}
+		lo, hi, _ := strings.Cut(f[3], "-")
+		m.minImages, _ = strconv.Atoi(lo)
+		m.maxImages, _ = strconv.Atoi(hi)
+		var maxPrompt string
+		m.prompt, maxPrompt, _ = strings.Cut(f[4], ":")
+		m.maxPrompt, _ = strconv.Atoi(maxPrompt)
+		m.style, m.diversity, m.seed = f[5] == "yes", f[6] == "yes", f[7] == "yes"
+		models[m.id] = m
+		order = append(order, m.id)
+	}
+	return models, order
+}
+
+// imageRequest is a validated POST /images/create.
+type imageRequest struct {
+	model      imageModel
+	prompt     string
+	aspect     string
+	resolution string
+	count      int
+	images     []string
+}
+
+func (s *Simulator) parseImageCreate(v *validator) (*imageRequest, common) {
+	id := v.required("model")
+	m, ok := imageModels[id]
+	if !ok {
+		if id != "" {
+			v.fail("model must be one of %s", strings.Join(imageModelOrder, ", "))
+		}
+		return nil, common{}
+	}
+	r := &imageRequest{model: m, count: 1, aspect: "1:1"}
+	bad := func(format string, args ...any) { v.fail("model %s: "+format, append([]any{id}, args...)...) }
+	switch p := v.str("text_prompt", 0); {
+	case p == nil && m.prompt == "req":
+		bad("text_prompt is required")
+	case p != nil && len([]rune(*p)) > m.maxPrompt:
+		bad("text_prompt must be at most %d characters long", m.maxPrompt)
+	case p != nil:
+		r.prompt = *p
+	}
+	if a := v.str("aspect_ratio", 0); a != nil {
+		if !slices.Contains(m.ratios, *a) {
+			bad("aspect_ratio %s is not supported", *a)
+		}
+		r.aspect = *a
+	}
+	if res := v.str("resolution", 0); res != nil {
+		if !slices.Contains(m.resolutions, *res) {
+			bad("resolution %s is not supported", *res)
+		}
+		r.resolution = *res
+	}
+	if n := v.intRange("num_images", 1, 4); n != nil {
+		if *n != 1 && *n != 4 {
+			bad("num_images must be 1 or 4")
+		}
+		r.count = int(*n)
+	}
+	for i := 1; i <= 8; i++ {
+		if a := v.str(fmt.Sprintf("imageAssetId%d", i), 0); a != nil {
+			r.images = append(r.images, *a)
+		}
+	}
+	if n := len(r.images); n < m.minImages || n > m.maxImages {
+		bad("imageAssetId count %d is not supported (%d to %d)", n, m.minImages, m.maxImages)
+	}
+	if v.str("style", 0) != nil && !m.style {
+		bad("style is not supported")
+	}
+	if d := v.intRange("diversity", 1, 5); d != nil && !m.diversity {
+		bad("diversity is not supported")
+	}
+	c := v.common(s)
+	if c.seed != nil && !m.seed {
+		bad("seed is not supported")
+	}
+	return r, c
+}
+
+// imageSize is the output size of an image for an aspect ratio and a
+// resolution (the long side: 1K 1024, 2K 2048…, 720p/1080p the short side).
+func imageSize(aspect, resolution string) (int, int) {
+	w, h, ok := strings.Cut(aspect, ":")
+	a, _ := strconv.Atoi(w)
+	b, _ := strconv.Atoi(h)
+	if !ok || a <= 0 || b <= 0 {
+		a, b = 1, 1
+	}
+	switch resolution {
+	case "720p", "1080p":
+		return videoSize(aspect, resolution)
+	}
+	long := 1024
+	switch resolution {
+	case "2K":
+		long = 2048
+	case "3K":
+		long = 3072
+	case "4K":
+		long = 4096
+	case "0.6MP":
+		long = 896
+	}
+	if a >= b {
+		return long, long * b / a
+	}
+	return long * a / b, long
+}
+
+// generatedPNG is a real PNG of the given size: a gradient that differs per
+// image of a task.
+func generatedPNG(w, h, n int) []byte {
+	w, h = max(w, 1), max(h, 1)
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.SetNRGBA(x, y, color.NRGBA{R: uint8(x * 255 / w), G: uint8(y * 255 / h), B: uint8(64 * (n % 4)), A: 255})
+		}
+	}
+	var b bytes.Buffer
+	_ = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img)
+	return b.Bytes()
+}
