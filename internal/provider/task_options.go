@@ -60,7 +60,7 @@ func (o taskOptions) bool(key string) types.Bool {
 }
 
 // adoptCommon recovers, after an import, the common inputs a task reports.
-func adoptCommon(c *generationCommon, t *useapi.Task) (seed types.Int64, explore types.Bool, replyURL, replyRef types.String) {
+func adoptCommon(c *taskCommon, t *useapi.Task) (seed types.Int64, explore types.Bool, replyURL, replyRef types.String) {
 	o := optionsOf(t)
 	seed, explore = o.int64("seed"), o.bool("exploreMode")
 	replyURL, replyRef = types.StringNull(), types.StringNull()

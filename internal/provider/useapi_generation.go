@@ -23,7 +23,7 @@ const (
 // generationCommon holds the attributes every useapi.net generation resource
 // shares: the options every create accepts, the provider's knobs and the
 // task's outputs. Resource models embed it.
-type generationCommon struct {
+type taskCommon struct {
 	lifecycleFields
 
 	// Inputs common to every create.
@@ -45,12 +45,25 @@ type generationCommon struct {
 	CreatedAt types.String  `tfsdk:"created_at"`
 	Error     types.String  `tfsdk:"error"`
 	Artifacts types.List    `tfsdk:"artifacts"`
-	VideoURL  types.String  `tfsdk:"video_url"`
+}
+
+// generationCommon is taskCommon plus the outputs of a generated video: the
+// first artifact's URL and asset id. Video resource models embed it.
+type generationCommon struct {
+	taskCommon
+	VideoURL types.String `tfsdk:"video_url"`
 	// OutputVideoAssetID: runway_expansion uses the name `video_asset_id`
 	// for its input, so the one name that means "the generated video's
 	// asset" on every resource is this one; some resources also expose it
 	// as `video_asset_id` (generationWithVideoAssetID).
 	OutputVideoAssetID types.String `tfsdk:"output_video_asset_id"`
+}
+
+// fill reads the task, then the first artifact as the generated video.
+func (c *generationCommon) fill(ctx context.Context, task *useapi.Task, now time.Time) diag.Diagnostics {
+	diags := c.taskCommon.fill(ctx, task, now)
+	c.VideoURL, c.OutputVideoAssetID = firstArtifact(ctx, c.Artifacts)
+	return diags
 }
 
 // generationWithVideoAssetID is embedded instead of generationCommon by the
@@ -69,7 +82,7 @@ func (c *generationWithVideoAssetID) fill(ctx context.Context, t *useapi.Task, n
 }
 
 // options are the create options every useapi.net request embeds.
-func (c *generationCommon) options() useapi.CreateOptions {
+func (c *taskCommon) options() useapi.CreateOptions {
 	return useapi.CreateOptions{
 		Seed:        c.Seed.ValueInt64Pointer(),
 		ExploreMode: c.ExploreMode.ValueBoolPointer(),
@@ -99,12 +112,12 @@ func (useapiGateway) sharedAttributes() map[string]schema.Attribute {
 }
 
 // adoptReported recovers, after an import, the common inputs a task reports.
-func (c *generationCommon) adoptReported(t *useapi.Task) {
+func (c *taskCommon) adoptReported(t *useapi.Task) {
 	c.Seed, c.ExploreMode, c.ReplyURL, c.ReplyRef = adoptCommon(c, t)
 }
 
 // remove implements deletion_policy.
-func (c *generationCommon) remove(ctx context.Context, d *providerData) diag.Diagnostics {
+func (c *taskCommon) remove(ctx context.Context, d *providerData) diag.Diagnostics {
 	client, diags := d.useapiClient()
 	if diags.HasError() {
 		return diags
@@ -114,7 +127,7 @@ func (c *generationCommon) remove(ctx context.Context, d *providerData) diag.Dia
 
 // fill copies everything the gateway reports about a task into c. Every
 // output ends up known (a value or null), as Terraform requires after apply.
-func (c *generationCommon) fill(ctx context.Context, task *useapi.Task, now time.Time) diag.Diagnostics {
+func (c *taskCommon) fill(ctx context.Context, task *useapi.Task, now time.Time) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if task.TaskID != "" {
 		c.ID = types.StringValue(task.TaskID)
@@ -142,7 +155,6 @@ func (c *generationCommon) fill(ctx context.Context, task *useapi.Task, now time
 	artifacts, d := artifactsFromTask(ctx, task, c.Artifacts, now)
 	diags.Append(d...)
 	c.Artifacts = artifacts
-	c.VideoURL, c.OutputVideoAssetID = firstArtifact(ctx, artifacts)
 	return diags
 }
 
@@ -157,7 +169,7 @@ func failureText(t *useapi.Task) string {
 
 // removeUseapiGeneration implements deletion_policy: DELETE removes the
 // artifact assets and the task (404 counts as done), ABANDON keeps them.
-func removeUseapiGeneration(ctx context.Context, client *useapi.Client, c *generationCommon) diag.Diagnostics {
+func removeUseapiGeneration(ctx context.Context, client *useapi.Client, c *taskCommon) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if c.DeletionPolicy.ValueString() == deletionPolicyAbandon {
 		tflog.Info(ctx, "deletion_policy is ABANDON: the task and its artifacts stay on the account", map[string]any{"task_id": c.ID.ValueString()})
