@@ -105,7 +105,7 @@ func (d *assetsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if !m.MaxResults.IsNull() {
 		limit = int(m.MaxResults.ValueInt64())
 	}
-	listed, err := client.ListAllAssets(ctx, m.MediaType.ValueString(), limit)
+	listed, err := client.ListAllAssets(ctx, m.MediaType.ValueString(), "", limit)
 	if err != nil {
 		resp.Diagnostics.Append(gatewayErrorDiagnostic("Listing assets failed", err)...)
 		return

@@ -5,8 +5,9 @@ import (
 )
 
 // Task statuses documented by the gateway. Only StatusSucceeded and
-// StatusFailed are terminal; anything else, including a status this package
-// has never seen, means the task is still in progress.
+// StatusFailed are terminal. A status the gateway does not document (Runway
+// reports CANCELED for a task cancelled in its web app) is not terminal by
+// itself; WaitForTask treats one that persists as final (UnknownStatusError).
 const (
 	StatusPending   = "PENDING"
 	StatusRunning   = "RUNNING"
@@ -113,8 +114,8 @@ type Task struct {
 	// Options echoes the generation settings; its shape depends on TaskType
 	// (e.g. gen2 nests gen2Options), so it stays raw JSON.
 	Options json.RawMessage `json:"options"`
-	// Status is one of the Status constants, or a value unknown to this package
-	// (treat it as not finished).
+	// Status is one of the Status constants, or a value the gateway does not
+	// document, such as CANCELED (see UnknownStatusError).
 	Status string `json:"status"`
 	// Error is null, a string or an object; read it with FailureDetail.
 	Error        json.RawMessage `json:"error"`
