@@ -3,8 +3,8 @@ package useapi
 import (
 	"context"
 	"errors"
-	"net/http"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
