@@ -211,6 +211,9 @@ func (c *Client) WaitForTask(ctx context.Context, taskID string, opts WaitOption
 	}
 }
 
+// IsKnownStatus reports whether the gateway documents a task status.
+func IsKnownStatus(s string) bool { return knownStatus(s) }
+
 func knownStatus(s string) bool {
 	switch s {
 	case StatusPending, StatusRunning, StatusThrottled, StatusSucceeded, StatusFailed:
