@@ -75,7 +75,7 @@ func (gs *capacityGates) busyWait(ctx context.Context, d time.Duration) error {
 		g = gs.forAccount(email)
 	}
 	for _, t := range running {
-		g.watch(t.TaskID)
+		g.watch(t.TaskID) //nolint:contextcheck // the watch outlives this create on purpose (see watch)
 	}
 	return g.busyWait(ctx, d)
 }
