@@ -162,20 +162,25 @@ resource "runway_video_to_video" "v" {
 }
 `, sim.demoVideo())
 	cancelled := make(chan time.Time, 1)
-	go func() {
-		deadline := time.Now().Add(time.Minute)
-		for time.Now().Before(deadline) {
-			if ids := sim.Tasks(); len(ids) > 0 && sim.SetTaskStatus(ids[0], "CANCELED") {
-				cancelled <- time.Now()
-				return
+	// Cancel the task as soon as the apply has submitted it. Started by the
+	// step itself: a parallel test may wait a long time for its turn.
+	cancelWhenSubmitted := func() {
+		go func() {
+			deadline := time.Now().Add(2 * time.Minute)
+			for time.Now().Before(deadline) {
+				if ids := sim.Tasks(); len(ids) > 0 && sim.SetTaskStatus(ids[0], "CANCELED") {
+					cancelled <- time.Now()
+					return
+				}
+				time.Sleep(20 * time.Millisecond)
 			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}()
+		}()
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		Steps: []resource.TestStep{
 			{
+				PreConfig:   cancelWhenSubmitted,
 				Config:      config,
 				ExpectError: errorPattern(`Runway generation failed.*"CANCELED", which the gateway does not document.*The task id is kept in the state`),
 			},
@@ -189,7 +194,7 @@ resource "runway_video_to_video" "v" {
 					func(*terraform.State) error {
 						select {
 						case at := <-cancelled:
-							if since := time.Since(at); since > 30*time.Second {
+							if since := time.Since(at); since > time.Minute {
 								return fmt.Errorf("cancelled %v ago", since)
 							}
 						default:
