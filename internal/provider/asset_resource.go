@@ -128,10 +128,16 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Runway account to upload to (its email). Defaults to the provider's `email`; required " +
 					"(here or there) when two or more accounts are configured on useapi.net. The generations that take this " +
-					"asset run on that account. Changing it uploads a new asset.",
-				Optional:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(3)},
+					"asset run on that account. Changing it from one account to another uploads a new asset; setting it " +
+					"where it was unset (after an import, or on an asset uploaded before this argument existed) does not.",
+				Optional: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
+					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+						resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsNull() && !req.PlanValue.IsUnknown() &&
+							req.StateValue.ValueString() != req.PlanValue.ValueString()
+					},
+					"Changing the account uploads a new asset.", "Changing the account uploads a new asset.")},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(3)},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Delete: true}),
 			"id": schema.StringAttribute{
