@@ -59,6 +59,7 @@ type assetResourceModel struct {
 	URL         types.String   `tfsdk:"url"`
 	FileSize    types.Int64    `tfsdk:"file_size"`
 	CreatedAt   types.String   `tfsdk:"created_at"`
+	Email       types.String   `tfsdk:"email"`
 }
 
 func (r *assetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -123,6 +124,20 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 				Computed:            true,
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplaceIfConfigured(), int64planmodifier.UseStateForUnknown()},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Runway account to upload to (its email). Defaults to the provider's `email`; required " +
+					"(here or there) when two or more accounts are configured on useapi.net. The generations that take this " +
+					"asset run on that account. Changing it from one account to another uploads a new asset; setting it " +
+					"where it was unset (after an import, or on an asset uploaded before this argument existed) does not.",
+				Optional: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
+					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+						resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsNull() && !req.PlanValue.IsUnknown() &&
+							req.StateValue.ValueString() != req.PlanValue.ValueString()
+					},
+					"Changing the account uploads a new asset.", "Changing the account uploads a new asset.")},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(3)},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Delete: true}),
 			"id": schema.StringAttribute{
@@ -237,6 +252,7 @@ func (r *assetResource) Create(ctx context.Context, req resource.CreateRequest, 
 		Duration:    m.Duration.ValueFloat64Pointer(),
 		Width:       m.Width.ValueInt64Pointer(),
 		Height:      m.Height.ValueInt64Pointer(),
+		Email:       r.data.accountEmail(m.Email),
 	}, func() (io.Reader, int64, error) {
 		f, err := os.Open(source) //nolint:gosec // G304: the user-configured runway_asset source; the transport closes it
 		if err != nil {
