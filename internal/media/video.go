@@ -184,10 +184,9 @@ func videoMoov(w, h int, ms int64, trackScale uint32, total int64, frames int, l
 	vmhd := fullBox("vmhd", 0, 1, make([]byte, 8))
 	dinf := box("dinf", fullBox("dref", 0, 0, u32(1), fullBox("url ", 0, 1)))
 
-	compressor := make([]byte, 32)
-	name := "Photo - JPEG"
-	compressor[0] = byte(len(name))
-	copy(compressor[1:], name)
+	// compressorname: a Pascal string in 32 bytes.
+	compressor := append([]byte{12}, "Photo - JPEG"...)
+	compressor = append(compressor, make([]byte, 32-len(compressor))...)
 	entry := box("jpeg",
 		make([]byte, 6), u16(1), // reserved, data_reference_index
 		u16(0), u16(0), make([]byte, 12), // pre_defined, reserved, pre_defined

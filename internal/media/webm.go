@@ -34,10 +34,6 @@ const (
 	idCluster       = 0x1F43B675
 )
 
-// unknownSize is the size of an element whose length is not given (a live
-// stream's Segment or Cluster): it runs to the end of its parent.
-const unknownSize = -1
-
 const maxEBMLElements = 100000
 
 type ebmlReader struct {
@@ -50,7 +46,7 @@ type ebmlElement struct {
 	id             uint32
 	start, payload int64
 	end            int64 // payload end; the parent's end for an unknown size
-	sizeUnknown    bool
+	sizeUnknown    bool  // all size bits set: a live stream's Segment or Cluster
 }
 
 // vint reads a variable-length integer at off: its length and value. For
