@@ -2,6 +2,7 @@ package media
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -168,6 +169,30 @@ func TestProbeRotation(t *testing.T) {
 	// ffprobe: rotation=90 (counter-clockwise), 96x64 stored.
 	if err != nil || info.Rotation != 270 || info.Width != 64 || info.Height != 96 {
 		t.Errorf("Probe = %+v, %v", info, err)
+	}
+}
+
+// A movie header saying 0 falls back to the video track's duration; with
+// that 0 too, the duration is unknown (never 0 seconds).
+func TestProbeZeroDuration(t *testing.T) {
+	b, err := os.ReadFile("testdata/corpus/faststart.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := func(typ string) {
+		i := bytes.Index(b, []byte(typ))
+		if i < 0 || b[i+4] != 0 {
+			t.Fatalf("no version 0 %s", typ)
+		}
+		copy(b[i+20:i+24], []byte{0, 0, 0, 0}) // duration of a version 0 mvhd/mdhd
+	}
+	zero("mvhd")
+	if info, err := ProbeBytes(b); err != nil || !info.DurationKnown || info.Duration != time.Second {
+		t.Errorf("mvhd 0: Probe = %+v, %v; want the track's 1s", info, err)
+	}
+	zero("mdhd")
+	if info, err := ProbeBytes(b); err != nil || info.DurationKnown || info.Duration != 0 || info.Width != 96 {
+		t.Errorf("mvhd and mdhd 0: Probe = %+v, %v; want an unknown duration", info, err)
 	}
 }
 

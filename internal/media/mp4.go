@@ -125,8 +125,8 @@ func unityMatrix() []byte {
 
 // Limits that keep ParseMP4Info cheap on hostile input.
 const (
-	maxBoxesVisited = 100000
-	maxHeaderRead   = 128 // bytes of a header box's payload ParseMP4Info reads
+	maxBoxesVisited = 1 << 20 // a fragment per frame of an hour at 30 fps is 6 boxes × 108000
+	maxHeaderRead   = 128     // bytes of a header box's payload ParseMP4Info reads
 )
 
 // topLevelTypes are box types that may open an ISO BMFF/QuickTime file; any

@@ -16,8 +16,9 @@ import (
 // version 0 and 1 boxes, 64-bit and to-end-of-file box sizes, reads only
 // box headers and sample tables (never the media data), and refuses
 // garbage with an error wrapping ErrNotMP4 rather than panicking. A file
-// without a video track yields zero width and height. An unknown movie
-// duration (all ones) falls back to the video track's mdhd duration.
+// without a video track yields zero width and height. A movie duration
+// that is unknown (all ones) or 0, and not given by the fragments, falls
+// back to the video track's mdhd duration.
 //
 // ParseMP4Info is lenient: it does not look past a complete moov (except at
 // fragments), so a partly downloaded faststart file still yields its
@@ -292,6 +293,13 @@ func (mv *movie) finish(res *mp4Result) error {
 					res.duration = d
 				}
 			}
+		}
+	}
+	if res.duration == 0 {
+		// A movie header saying 0 (a file still being written, a careless
+		// muxer): the video track's own duration, if it has one.
+		if v := mv.video; v != nil && v.hasDuration {
+			res.duration = v.duration
 		}
 	}
 	return nil

@@ -211,6 +211,30 @@ func liveWebM(t *testing.T, dir string) string {
 	return p
 }
 
+// zeroDurationMP4 is faststart.mp4 with its movie and track durations
+// (mvhd, mdhd) set to 0, as a file still being written may say: the
+// duration is unknown, not 0.
+func zeroDurationMP4(t *testing.T, dir string) string {
+	t.Helper()
+	p := corpusFile(t, dir, "faststart.mp4", "zero.mp4")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []string{"mvhd", "mdhd"} {
+		i := bytes.Index(data, []byte(typ))
+		if i < 0 || data[i+4] != 0 {
+			t.Fatalf("faststart.mp4 has no version 0 %s", typ)
+		}
+		// type(4) version/flags(4) creation(4) modification(4) timescale(4) duration(4)
+		copy(data[i+20:i+24], []byte{0, 0, 0, 0})
+	}
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // Files the gateway would refuse, or that would fail after the upload, are
 // refused at plan time, naming the file and the problem, with no request.
 func TestAccAsset_planTimeChecks(t *testing.T) {
@@ -242,6 +266,7 @@ func TestAccAsset_planTimeChecks(t *testing.T) {
 		{corpusFile(t, dir, "truncated.mp4", "truncated.mp4"), `truncated\.mp4" is an MP4 video but it is corrupt.*truncated: the\s+"mdat" box`},
 		{corpusFile(t, dir, "truncated-no-moov.mp4", "no-moov.mp4"), `no-moov\.mp4" is an MP4 video but it is corrupt`},
 		{headerOnly, `header-only\.mp4" is an MP4 video but it is corrupt.*no sample\s+description`},
+		{zeroDurationMP4(t, dir), `Duration required.*zero\.mp4.*MP4 video whose headers do not give its duration`},
 		{liveWebM(t, dir), `Duration required.*live\.webm.*WebM video whose headers do not give its\s+duration.*set ` + "`duration`"},
 		{empty, `is empty`},
 		{dir, `is a directory`},
