@@ -279,6 +279,19 @@ func TestAccAsset_planTimeChecks(t *testing.T) {
 			ExpectError: errorPattern(c.want),
 		})
 	}
+	// Giving the metadata does not make a broken file uploadable.
+	steps = append(steps, resource.TestStep{
+		Config: sim.providerBlock() + fmt.Sprintf(`
+resource "runway_asset" "clip" {
+  source   = %q
+  duration = 1
+  width    = 96
+  height   = 64
+}
+`, filepath.Join(dir, "truncated.mp4")),
+		PlanOnly:    true,
+		ExpectError: errorPattern(`truncated\.mp4" is an MP4 video but it is corrupt`),
+	})
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviders, Steps: steps})
 	if n := sim.Stats().Requests; n != 0 {
 		t.Errorf("plan-time checks sent %d requests", n)
