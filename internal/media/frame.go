@@ -3,7 +3,6 @@ package media
 import (
 	"hash/fnv"
 	"image"
-	"image/color"
 	"strings"
 
 	"golang.org/x/image/font/basicfont"
@@ -19,49 +18,42 @@ const (
 	glyphH = 13
 )
 
-// frameCanvas is a 4:2:0 YCbCr image the frame is painted on; image/jpeg
-// encodes it without a colour conversion.
+// frameCanvas is the grayscale image a frame is painted on.
 type frameCanvas struct {
-	img   *image.YCbCr
+	img   *image.Gray
 	scale int // pixels per font pixel
 }
 
-func newCanvas(w, h int, bg color.YCbCr) *frameCanvas {
-	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
-	fill(img.Y, bg.Y)
-	fill(img.Cb, bg.Cb)
-	fill(img.Cr, bg.Cr)
+func newCanvas(w, h int, bg byte) *frameCanvas {
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	fill(img.Pix, bg)
 	// One font pixel per 256 pixels of the shorter side, at least 1: 3 at
 	// 1280x768, where a line holds 58 characters.
 	scale := max(1, min(w, h)/256)
 	return &frameCanvas{img: img, scale: scale}
 }
 
+// fill sets every byte of b to v (doubling copies: cheap on big frames).
 func fill(b []byte, v byte) {
-	for i := range b {
-		b[i] = v
+	if len(b) == 0 {
+		return
+	}
+	b[0] = v
+	for n := 1; n < len(b); n *= 2 {
+		copy(b[n:], b[:n])
 	}
 }
 
-// rect paints [x0,x1)×[y0,y1) (clipped) in luma y and chroma cb, cr.
-func (c *frameCanvas) rect(x0, y0, x1, y1 int, col color.YCbCr) {
+// rect paints [x0,x1)×[y0,y1) (clipped) in luma.
+func (c *frameCanvas) rect(x0, y0, x1, y1 int, luma byte) {
 	r := image.Rect(x0, y0, x1, y1).Intersect(c.img.Rect)
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		row := c.img.Y[y*c.img.YStride:]
-		for x := r.Min.X; x < r.Max.X; x++ {
-			row[x] = col.Y
-		}
-	}
-	for y := r.Min.Y / 2; y < (r.Max.Y+1)/2; y++ {
-		for x := r.Min.X / 2; x < (r.Max.X+1)/2; x++ {
-			i := y*c.img.CStride + x
-			c.img.Cb[i], c.img.Cr[i] = col.Cb, col.Cr
-		}
+		fill(c.img.Pix[y*c.img.Stride+r.Min.X:y*c.img.Stride+r.Max.X], luma)
 	}
 }
 
-// text draws s with its top-left corner at (x, y) in luma only (white on
-// the background's hue) and returns the x after it.
+// text draws s with its top-left corner at (x, y) in luma and returns the
+// x after it.
 func (c *frameCanvas) text(x, y int, s string, luma byte) int {
 	face := basicfont.Face7x13
 	for _, r := range s {
@@ -84,7 +76,7 @@ func (c *frameCanvas) text(x, y int, s string, luma byte) int {
 					if py+dy >= c.img.Rect.Max.Y {
 						break
 					}
-					row := c.img.Y[(py+dy)*c.img.YStride:]
+					row := c.img.Pix[(py+dy)*c.img.Stride:]
 					for dx := range c.scale {
 						if px+dx < c.img.Rect.Max.X {
 							row[px+dx] = luma
@@ -98,13 +90,12 @@ func (c *frameCanvas) text(x, y int, s string, luma byte) int {
 	return x
 }
 
-// background picks a dark colour from the title, so that videos of
+// background picks a dark gray from the title, so that videos of
 // different models look different at a glance.
-func background(title string) color.YCbCr {
+func background(title string) byte {
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(title))
-	v := h.Sum32()
-	return color.YCbCr{Y: 40, Cb: 128 - 24 + byte(v%48), Cr: 128 - 24 + byte((v>>8)%48)}
+	return 24 + byte(h.Sum32()%48)
 }
 
 // wrap breaks s into lines of at most n characters (n >= 1), at spaces

@@ -1,11 +1,8 @@
 package media
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"image/color"
-	"image/jpeg"
 	"time"
 )
 
@@ -17,7 +14,7 @@ type VideoSpec struct {
 	// FrameRate is the number of frames per second; 0 means 24.
 	FrameRate int
 	// Title is the first line of every frame (a model name, say); it also
-	// picks the background colour.
+	// picks the background gray.
 	Title string
 	// Lines are drawn under the title on every frame (long ones wrap).
 	Lines []string
@@ -33,7 +30,7 @@ const (
 	// samples point at the same bytes), which keeps a 1280x768 video at
 	// tens of KB per second whatever its frame rate.
 	StillsPerSecond = 1
-	// videoJPEGQuality is low on purpose: flat colours and text survive it.
+	// videoJPEGQuality is low on purpose: flat grays and text survive it.
 	videoJPEGQuality = 20
 )
 
@@ -41,7 +38,8 @@ const (
 var ErrVideoSpec = errors.New("unsupported video spec")
 
 // VideoMP4 writes a real, playable MP4: one Motion-JPEG video track (sample
-// entry 'jpeg', which FFmpeg and QuickTime decode) of spec.Width×spec.Height
+// entry 'jpeg' holding grayscale baseline JPEGs, which FFmpeg-based players
+// decode; web browsers do not play Motion-JPEG) of spec.Width×spec.Height
 // at spec.FrameRate for spec.Duration, with the moov before the mdat
 // ("faststart"). Every frame shows the title, the lines, the size, frame rate
 // and duration, a frame counter and a progress bar. The output depends only
@@ -75,11 +73,7 @@ func VideoMP4(spec VideoSpec) ([]byte, error) {
 	pics := make([][]byte, stills)
 	for k := range pics {
 		first, end := k*perStill, min((k+1)*perStill, frames)
-		pic, err := drawFrame(spec, fps, frames, first, end, ms, bg)
-		if err != nil {
-			return nil, err
-		}
-		pics[k] = pic
+		pics[k] = drawFrame(spec, fps, frames, first, end, ms, bg)
 	}
 
 	sizes := make([]uint32, frames)
@@ -121,7 +115,7 @@ func VideoMP4(spec VideoSpec) ([]byte, error) {
 }
 
 // drawFrame paints the picture shown by frames [first, end) of frames.
-func drawFrame(spec VideoSpec, fps, frames, first, end int, ms int64, bg color.YCbCr) ([]byte, error) {
+func drawFrame(spec VideoSpec, fps, frames, first, end int, ms int64, bg byte) []byte {
 	w, h := spec.Width, spec.Height
 	c := newCanvas(w, h, bg)
 	margin := 6 * c.scale
@@ -154,14 +148,9 @@ func drawFrame(spec VideoSpec, fps, frames, first, end int, ms int64, bg color.Y
 	}
 	// Progress bar: how far into the video this picture ends.
 	barH := max(2, 3*c.scale)
-	c.rect(0, h-barH, w, h, color.YCbCr{Y: 70, Cb: 128, Cr: 128})
-	c.rect(0, h-barH, w*end/frames, h, color.YCbCr{Y: 220, Cb: 100, Cr: 160})
-
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, c.img, &jpeg.Options{Quality: videoJPEGQuality}); err != nil {
-		return nil, fmt.Errorf("encoding a frame: %w", err)
-	}
-	return buf.Bytes(), nil
+	c.rect(0, h-barH, w, h, 90)
+	c.rect(0, h-barH, w*end/frames, h, 230)
+	return encodeGrayJPEG(c.img, videoJPEGQuality)
 }
 
 // seconds formats milliseconds as "1.250".
