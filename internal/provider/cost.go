@@ -91,7 +91,7 @@ func exploreModeSupported(model string) bool {
 // the simulator shares; a Runway that rounds up instead would charge up to
 // twice this estimate for a 5–7.5 s clip. Set `seconds` to be sure.
 func secondsFromDuration(duration *float64) int64 {
-	if duration != nil && *duration <= 7.5 {
+	if duration != nil && *duration > 0 && *duration <= 7.5 {
 		return 5
 	}
 	return maxGenerationSeconds

@@ -237,6 +237,8 @@ type common struct {
 	replyURL *string
 	replyRef *string
 	maxJobs  *int64
+	// email is the configured account the request names ("" for none).
+	email string
 }
 
 func (v *validator) common(s *Simulator) common {
@@ -251,7 +253,9 @@ func (v *validator) common(s *Simulator) common {
 	// An input asset pins the account (the gateway ignores email then);
 	// an email naming no configured account is still refused.
 	if e := v.str("email", 0); e != nil && *e != "" {
-		if _, ok := s.account(*e); !ok {
+		if a, ok := s.account(*e); ok {
+			c.email = a
+		} else {
 			v.fail("email %s is not a configured account (configured: %s)", *e, strings.Join(s.accounts, ", "))
 		}
 	}
@@ -448,7 +452,13 @@ func (s *Simulator) createLocked(req *createRequest, path, base string) (int, an
 
 	// The generation runs on the account that owns its input asset; only
 	// the tasks the gateway still tracks there occupy its slots.
-	account := in.email
+	account := s.email // no input asset (text to video or image): the named or first account
+	switch {
+	case in != nil:
+		account = in.email
+	case req.c.email != "":
+		account = req.c.email
+	}
 	limit := s.maxJobs
 	if req.c.maxJobs != nil && int(*req.c.maxJobs) < limit {
 		limit = int(*req.c.maxJobs)

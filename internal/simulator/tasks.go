@@ -148,7 +148,7 @@ func (s *Simulator) finishLocked(t *task) {
 		legacyMeta:  t.taskType == "gen2",
 		generated:   true,
 	}
-	a.data = MinimalMP4(a.width, a.height, t.outDur)
+	a.data = taskVideo(t)
 	s.addAssetLocked(a)
 	t.artifact = a
 }
