@@ -198,11 +198,14 @@ func (c *Client) Credits(ctx context.Context) (int64, error) {
 
 // envelope is the wrapper of every answer. Code and Msg are read leniently
 // (a numeric string code, a non-string msg) because an error answer must
-// still be reported as the gateway's error, not as garbage.
+// still be reported as the gateway's error, not as garbage. The documented
+// error schemas name the text `msg` in some places and `message` in others:
+// both are read, msg first.
 type envelope struct {
-	Code FlexInt         `json:"code"`
-	Msg  json.RawMessage `json:"msg"`
-	Data json.RawMessage `json:"data"`
+	Code    FlexInt         `json:"code"`
+	Msg     json.RawMessage `json:"msg"`
+	Message json.RawMessage `json:"message"`
+	Data    json.RawMessage `json:"data"`
 }
 
 // interpret turns an answer into its data or a typed error: *APIError for
@@ -222,6 +225,9 @@ func interpret(status int, method, path string, body []byte) (json.RawMessage, e
 		return nil, newDecodeError(method, path, status, body, jerr)
 	}
 	msg := envelopeMsg(env.Msg)
+	if msg == "" {
+		msg = envelopeMsg(env.Message)
+	}
 	switch {
 	case code != 200:
 		return nil, &APIError{HTTPStatus: status, Code: int(code), Msg: msg, Method: method, Path: path, FromEnvelope: true}

@@ -390,6 +390,10 @@ func TestEnvelopeLeniency(t *testing.T) {
 		{`{"code":"422","msg":"prompt is required"}`, 422, "prompt is required"},
 		{`{"code":401,"msg":null,"data":null}`, 401, ""},
 		{`{"code":500,"msg":{"detail":"x"}}`, 500, `{"detail":"x"}`},
+		// Some documented error schemas name the text "message".
+		{`{"code":402,"message":"Insufficient credits"}`, 402, "Insufficient credits"},
+		{`{"code":402,"msg":"","message":"Insufficient credits","data":null}`, 402, "Insufficient credits"},
+		{`{"code":402,"msg":"from msg","message":"from message"}`, 402, "from msg"},
 	}
 	for _, tc := range cases {
 		_, err := interpret(200, "GET", "/p", []byte(tc.body))

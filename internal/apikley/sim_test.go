@@ -206,6 +206,24 @@ func TestSimErrorCodes(t *testing.T) {
 			_, err := s.c.GetTask(ctx, "t")
 			return err
 		}, IsRateLimited, "rate-limited"},
+		{"402 worded under message", func(s *simHarness) {
+			s.g.Inject(apikleysim.Fault{Path: apikleysim.PathCredit, Code: 402, Msg: "Insufficient credits: top up", MessageKey: true, Times: -1})
+		}, func(s *simHarness) error {
+			_, err := s.c.Credits(ctx)
+			return err
+		}, func(err error) bool {
+			ae, ok := asAPIError(err)
+			return ok && ae.Code == 402 && ae.Msg == "Insufficient credits: top up"
+		}, ""},
+		{"402 worded under msg", func(s *simHarness) {
+			s.g.Inject(apikleysim.Fault{Path: apikleysim.PathCredit, Code: 402, Msg: "Insufficient credits: top up", Times: -1})
+		}, func(s *simHarness) error {
+			_, err := s.c.Credits(ctx)
+			return err
+		}, func(err error) bool {
+			ae, ok := asAPIError(err)
+			return ok && ae.Code == 402 && ae.Msg == "Insufficient credits: top up"
+		}, ""},
 		{"500 on create", func(s *simHarness) { s.g.Inject(apikleysim.Fault{Path: apikleysim.PathGenerate, Code: 500, Times: 1}) }, func(s *simHarness) error {
 			_, err := s.c.Generate(ctx, validGenerate())
 			return err

@@ -11,8 +11,12 @@ import (
 // Documented input limits, exported so that the provider validates at plan
 // time with the very same rules.
 const (
-	// MaxPromptLength is the prompt limit in characters.
+	// MaxPromptLength is the prompt limit of a generate, in characters.
 	MaxPromptLength = 1800
+	// MaxExtendPromptLength is the prompt limit of an extend, in characters:
+	// the extend endpoint documents 2048 (a longer prompt fails the task,
+	// the failure messages say), not generate's 1800.
+	MaxExtendPromptLength = 2048
 	// MaxCallbackURLLength bounds callBackUrl (the provider's limit for
 	// every callback URL).
 	MaxCallbackURLLength = 1024
@@ -34,7 +38,7 @@ func (r *GenerateRequest) Validate() error {
 	if r == nil {
 		return &InvalidRequestError{Field: "request", Msg: "is nil"}
 	}
-	if err := validatePrompt(r.Prompt); err != nil {
+	if err := validatePrompt(r.Prompt, MaxPromptLength); err != nil {
 		return err
 	}
 	if !slices.Contains(Durations(), r.Duration) {
@@ -69,21 +73,26 @@ func (r *ExtendRequest) Validate() error {
 	if strings.TrimSpace(r.TaskID) == "" {
 		return &InvalidRequestError{Field: "taskId", Msg: "is required"}
 	}
-	if err := validatePrompt(r.Prompt); err != nil {
+	if err := validatePrompt(r.Prompt, MaxExtendPromptLength); err != nil {
 		return err
 	}
 	if err := validateQuality(r.Quality); err != nil {
 		return err
 	}
+	// callBackUrl stays optional, as for generate: the extend page's prose
+	// calls it required for extension requests, but its request schema
+	// lists only taskId, prompt and quality as required and the examples
+	// poll record-detail instead. A gateway that insisted would answer 422
+	// before charging anything.
 	return validateURL("callBackUrl", r.CallBackURL, MaxCallbackURLLength)
 }
 
-func validatePrompt(p string) error {
+func validatePrompt(p string, maxLen int) error {
 	if strings.TrimSpace(p) == "" {
 		return &InvalidRequestError{Field: "prompt", Msg: "is required"}
 	}
-	if n := utf8.RuneCountInString(p); n > MaxPromptLength {
-		return &InvalidRequestError{Field: "prompt", Msg: fmt.Sprintf("is %d characters long, at most %d are allowed", n, MaxPromptLength)}
+	if n := utf8.RuneCountInString(p); n > maxLen {
+		return &InvalidRequestError{Field: "prompt", Msg: fmt.Sprintf("is %d characters long, at most %d are allowed", n, maxLen)}
 	}
 	return nil
 }

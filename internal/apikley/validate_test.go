@@ -49,7 +49,9 @@ func TestExtendValidate(t *testing.T) {
 		req   ExtendRequest
 		field string
 	}{
-		{"valid", ExtendRequest{TaskID: "t", Prompt: "p", Quality: Quality720p}, ""},
+		{"valid without callBackUrl", ExtendRequest{TaskID: "t", Prompt: "p", Quality: Quality720p}, ""},
+		{"prompt at the extend limit", ExtendRequest{TaskID: "t", Prompt: strings.Repeat("é", MaxExtendPromptLength), Quality: Quality720p}, ""},
+		{"prompt over the extend limit", ExtendRequest{TaskID: "t", Prompt: strings.Repeat("é", MaxExtendPromptLength+1), Quality: Quality720p}, "prompt"},
 		{"task missing", ExtendRequest{Prompt: "p", Quality: Quality720p}, "taskId"},
 		{"prompt missing", ExtendRequest{TaskID: "t", Quality: Quality720p}, "prompt"},
 		{"quality missing", ExtendRequest{TaskID: "t", Prompt: "p"}, "quality"},

@@ -1,5 +1,17 @@
-// Package media reads and writes the little of the MP4 (ISO BMFF) format the
-// project needs: the duration and video size of a file, which the gateway's
-// upload call wants as metadata, and tiny valid MP4 files for the simulator
-// and the demo. Standard library only.
+// Package media reads and writes the media files the project handles.
+//
+// Reading: Sniff tells a file's format from its first bytes (MP4/MOV,
+// WebM/Matroska, PNG, JPEG, GIF, WebP) and Probe reads its duration and
+// displayed size — fragmented MP4 (mehd, or the fragments' sample
+// durations), rotated tracks (the tkhd matrix), WebM/Matroska (Segment Info
+// and Tracks), WebP (VP8, VP8L, VP8X) — and tells a file it does not know
+// (ErrUnknownFormat) from a broken one (*CorruptError). ParseMP4Info is the
+// lenient MP4 reader the simulator uses for upload metadata.
+//
+// Writing: VideoMP4 makes real, playable Motion-JPEG MP4 files whose
+// frames show what they stand for (the simulator's artifacts, the demo
+// clip). MinimalMP4 makes header-only MP4s for reader tests.
+//
+// The corpus under testdata/corpus (made by its make.sh with ffmpeg) pins
+// the readers to what ffprobe says of real files.
 package media

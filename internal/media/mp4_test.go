@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"os"
 	"testing"
 	"time"
 )
@@ -233,16 +232,4 @@ func FuzzParseMP4Info(f *testing.F) {
 		// Claiming more bytes than there are must never panic.
 		_, _ = ParseMP4Info(bytes.NewReader(data), int64(len(data))+17)
 	})
-}
-
-// The demo clip committed under examples/ is this package's own output, so
-// the project owns every byte of it.
-func TestDemoClipIsMinimalMP4(t *testing.T) {
-	got, err := os.ReadFile("../../examples/demo/clips/intro.mp4")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := MinimalMP4(1280, 768, 5*time.Second); !bytes.Equal(got, want) {
-		t.Fatalf("examples/demo/clips/intro.mp4 (%d bytes) differs from MinimalMP4(1280, 768, 5s) (%d bytes)", len(got), len(want))
-	}
 }

@@ -45,7 +45,7 @@ func (apikleyExtension) inputs() map[string]schema.Attribute {
 			Required:   true,
 			Validators: []validator.String{notBlank()},
 		},
-		"prompt": apikleyPromptAttribute("How the video continues: the actions, movements or developments that happen next."),
+		"prompt": apikleyPromptAttribute("How the video continues: the actions, movements or developments that happen next.", apikley.MaxExtendPromptLength),
 	}
 	return inputs
 }

@@ -237,7 +237,10 @@ func apikleyCommonInputAttributes() map[string]schema.Attribute {
 		},
 		"callback_url": schema.StringAttribute{
 			MarkdownDescription: "URL the gateway POSTs the result to when the task ends (at most 1024 characters). " +
-				"The provider does not need it: it polls the task.",
+				"The provider does not need it: it polls the task. Apikley's pages describe it as required for " +
+				"generation and extension requests, but their request schemas list it as optional and their examples " +
+				"omit it; the provider follows the schemas and leaves it optional (a gateway that insisted would refuse " +
+				"the request before charging anything).",
 			Optional: true,
 			Validators: []validator.String{
 				stringvalidator.LengthAtMost(apikley.MaxCallbackURLLength),
@@ -248,12 +251,12 @@ func apikleyCommonInputAttributes() map[string]schema.Attribute {
 }
 
 // apikleyPromptAttribute is the prompt of a generation or an extension.
-func apikleyPromptAttribute(description string) schema.StringAttribute {
+func apikleyPromptAttribute(description string, maxLen int) schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: description + " At most 1800 characters.",
+		MarkdownDescription: fmt.Sprintf("%s At most %d characters.", description, maxLen),
 		Required:            true,
 		Validators: []validator.String{
-			stringvalidator.UTF8LengthAtMost(apikley.MaxPromptLength),
+			stringvalidator.UTF8LengthAtMost(maxLen),
 			notBlank(),
 		},
 	}

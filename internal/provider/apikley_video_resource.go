@@ -43,7 +43,7 @@ func (apikleyVideo) description() string {
 
 func (apikleyVideo) inputs() map[string]schema.Attribute {
 	inputs := map[string]schema.Attribute{
-		"prompt": apikleyPromptAttribute("What the video shows; with `image_url`, how to animate the image."),
+		"prompt": apikleyPromptAttribute("What the video shows; with `image_url`, how to animate the image.", apikley.MaxPromptLength),
 		"duration": schema.Int64Attribute{
 			MarkdownDescription: "Length of the video in seconds: `5` or `10`. A 10-second video cannot be `1080p`.",
 			Required:            true,

@@ -198,6 +198,11 @@ func TestAccApikley_planTimeValidation(t *testing.T) {
   prompt  = "x"
   quality = "720"
 }`, `quality.*"720p".*"1080p".*got: "720"`},
+		{"extension prompt over its 2048 limit", fmt.Sprintf(`resource "runway_apikley_extension" "t" {
+  task_id = "ee603959-debb-48d1-98c4-a6d1c717eba6"
+  prompt  = %q
+  quality = "720p"
+}`, strings.Repeat("é", 2049)), `prompt.*at most 2048, got: 2049`},
 		{"extension without task_id", `resource "runway_apikley_extension" "t" {
   prompt  = "x"
   quality = "720p"

@@ -59,6 +59,7 @@ type assetResourceModel struct {
 	URL         types.String   `tfsdk:"url"`
 	FileSize    types.Int64    `tfsdk:"file_size"`
 	CreatedAt   types.String   `tfsdk:"created_at"`
+	Email       types.String   `tfsdk:"email"`
 }
 
 func (r *assetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -70,7 +71,8 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Uploads a local video, image or audio file to the useapi.net account (`POST /assets/`), " +
 			"so that a pipeline starts from a file kept in its repository. Its `id` is the asset id the generation " +
-			"resources take. The file is checked at plan time (exists, accepted type, at most 512 MiB) and its " +
+			"resources take. The file is checked at plan time (exists, accepted type, at most 512 MiB, bytes of the declared " +
+			"type — a PNG named `.mp4` is refused — and not a corrupt or truncated MP4, MOV, WebM or image) and its " +
 			"SHA-256 is recorded in `source_hash`: a change of content uploads a new asset (replacement), while " +
 			"moving the same file to another path does not. The upload streams from disk. Destroy deletes the asset.",
 		Attributes: map[string]schema.Attribute{
@@ -104,25 +106,41 @@ func (r *assetResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			},
 			"duration": schema.Float64Attribute{
 				MarkdownDescription: "Duration in seconds sent with the upload (generations such as `runway_expansion` default their length to it). " +
-					"Read from MP4/QuickTime files; required for other video and audio formats.",
+					"Read from MP4/QuickTime (including fragmented files) and WebM/Matroska files; required for other video and audio formats " +
+					"and for files whose headers do not give it (a live WebM recording).",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.Float64{float64validator.AtLeast(0.001)},
 				PlanModifiers: []planmodifier.Float64{float64planmodifier.RequiresReplaceIfConfigured(), float64planmodifier.UseStateForUnknown()},
 			},
 			"width": schema.Int64Attribute{
-				MarkdownDescription: "Width in pixels sent with the upload. Read from MP4/QuickTime, PNG, JPEG and GIF files.",
+				MarkdownDescription: "Width in pixels sent with the upload, as displayed (a video whose track matrix turns it a quarter turn has its stored " +
+					"sizes swapped). Read from MP4/QuickTime, WebM/Matroska, PNG, JPEG, GIF and WebP files.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.Int64{int64validator.AtLeast(1)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplaceIfConfigured(), int64planmodifier.UseStateForUnknown()},
+			},
+			"height": schema.Int64Attribute{
+				MarkdownDescription: "Height in pixels sent with the upload, as displayed. Read from MP4/QuickTime, WebM/Matroska, PNG, JPEG, GIF and WebP files.",
 				Optional:            true,
 				Computed:            true,
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplaceIfConfigured(), int64planmodifier.UseStateForUnknown()},
 			},
-			"height": schema.Int64Attribute{
-				MarkdownDescription: "Height in pixels sent with the upload. Read from MP4/QuickTime, PNG, JPEG and GIF files.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplaceIfConfigured(), int64planmodifier.UseStateForUnknown()},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Runway account to upload to (its email). Defaults to the provider's `email`; required " +
+					"(here or there) when two or more accounts are configured on useapi.net. The generations that take this " +
+					"asset run on that account. Changing it from one account to another uploads a new asset; setting it " +
+					"where it was unset (after an import, or on an asset uploaded before this argument existed) does not.",
+				Optional: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
+					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+						resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsNull() && !req.PlanValue.IsUnknown() &&
+							req.StateValue.ValueString() != req.PlanValue.ValueString()
+					},
+					"Changing the account uploads a new asset.", "Changing the account uploads a new asset.")},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(3)},
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Delete: true}),
 			"id": schema.StringAttribute{
@@ -172,7 +190,7 @@ func (r *assetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	if (info.MediaType == "video" || info.MediaType == "audio") && info.Duration == nil && (plan.Duration.IsNull() || plan.Duration.IsUnknown()) {
 		resp.Diagnostics.AddAttributeError(path.Root("duration"), "Duration required",
-			fmt.Sprintf("The duration of %q cannot be read from a %s file: set `duration` (seconds).", plan.Source.ValueString(), info.ContentType))
+			fmt.Sprintf("The duration of %q cannot be read (%s): set `duration` (seconds).", plan.Source.ValueString(), info.DurationNote))
 		return
 	}
 	plan.SourceHash = types.StringValue(info.Hash)
@@ -237,6 +255,7 @@ func (r *assetResource) Create(ctx context.Context, req resource.CreateRequest, 
 		Duration:    m.Duration.ValueFloat64Pointer(),
 		Width:       m.Width.ValueInt64Pointer(),
 		Height:      m.Height.ValueInt64Pointer(),
+		Email:       r.data.accountEmail(m.Email),
 	}, func() (io.Reader, int64, error) {
 		f, err := os.Open(source) //nolint:gosec // G304: the user-configured runway_asset source; the transport closes it
 		if err != nil {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -21,10 +22,20 @@ import (
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator"
 )
 
+// clip is a playable MP4 of the given size and duration.
+func clip(t *testing.T, w, h int, d time.Duration) []byte {
+	t.Helper()
+	data, err := media.VideoMP4(media.VideoSpec{Width: w, Height: h, Duration: d, Title: "runway_asset test clip"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // writeClip writes a small MP4 and returns its path and base64 SHA-256.
 func writeClip(t *testing.T, dir, name string, w, h int, d time.Duration) (string, string) {
 	t.Helper()
-	data := media.MinimalMP4(w, h, d)
+	data := clip(t, w, h, d)
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, data, 0o600); err != nil {
 		t.Fatal(err)
@@ -64,7 +75,7 @@ func TestAccAsset_uploadMoveReplace(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("duration"), knownvalue.Float64Exact(5)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("width"), knownvalue.Int64Exact(1280)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("height"), knownvalue.Int64Exact(768)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("file_size"), knownvalue.Int64Exact(int64(len(media.MinimalMP4(1280, 768, 5*time.Second))))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("file_size"), knownvalue.Int64Exact(int64(len(clip(t, 1280, 768, 5*time.Second))))),
 					stringMatches(addr, "url", regexp.MustCompile(`^http://127\.0\.0\.1:\d+/files/`)),
 					simCheck(func() error {
 						if u := sim.Stats().Uploads; u != 1 {
@@ -165,7 +176,67 @@ resource "runway_gen2_extension" "more" {
 	})
 }
 
-// Files the gateway would refuse are refused at plan time, with no request.
+// corpusFile is a file of internal/media's corpus (made by ffmpeg; see
+// internal/media/testdata/corpus/make.sh), copied into dir under name.
+func corpusFile(t *testing.T, dir, file, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "media", "testdata", "corpus", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// liveWebM is vp9.webm without its Duration (the element turned into a
+// Void of the same length), as a live recording is written.
+func liveWebM(t *testing.T, dir string) string {
+	t.Helper()
+	p := corpusFile(t, dir, "vp9.webm", "live.webm")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(data, []byte{0x44, 0x89, 0x88}) // Duration, 8-byte float
+	if i < 0 {
+		t.Fatal("vp9.webm has no 8-byte Duration element")
+	}
+	copy(data[i:], []byte{0xec, 0x40, 0x08}) // Void, 8 bytes
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// zeroDurationMP4 is faststart.mp4 with its movie and track durations
+// (mvhd, mdhd) set to 0, as a file still being written may say: the
+// duration is unknown, not 0.
+func zeroDurationMP4(t *testing.T, dir string) string {
+	t.Helper()
+	p := corpusFile(t, dir, "faststart.mp4", "zero.mp4")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []string{"mvhd", "mdhd"} {
+		i := bytes.Index(data, []byte(typ))
+		if i < 0 || data[i+4] != 0 {
+			t.Fatalf("faststart.mp4 has no version 0 %s", typ)
+		}
+		// type(4) version/flags(4) creation(4) modification(4) timescale(4) duration(4)
+		copy(data[i+20:i+24], []byte{0, 0, 0, 0})
+	}
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Files the gateway would refuse, or that would fail after the upload, are
+// refused at plan time, naming the file and the problem, with no request.
 func TestAccAsset_planTimeChecks(t *testing.T) {
 	sim := newTestSim(t, simulator.Options{})
 	dir := t.TempDir()
@@ -173,18 +244,30 @@ func TestAccAsset_planTimeChecks(t *testing.T) {
 	if err := os.WriteFile(text, []byte("not a video"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	webm := filepath.Join(dir, "clip.webm")
-	if err := os.WriteFile(webm, []byte("webm bytes the standard library cannot read"), 0o600); err != nil {
+	fakeWebM := filepath.Join(dir, "clip.webm")
+	if err := os.WriteFile(fakeWebM, []byte("webm bytes the standard library cannot read"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	empty := filepath.Join(dir, "empty.mp4")
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	headerOnly := filepath.Join(dir, "header-only.mp4")
+	if err := os.WriteFile(headerOnly, media.MinimalMP4(320, 240, time.Second), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct{ source, want string }{
 		{filepath.Join(dir, "missing.mp4"), `Cannot upload the source file.*does not exist`},
 		{text, `does not accept ".txt" files.*video/mp4`},
-		{webm, `Duration required.*set ` + "`duration`"},
+		{fakeWebM, `clip\.webm" is declared video/webm \(by its extension ".webm"\) but its bytes are not a\s+WebM video`},
+		{corpusFile(t, dir, "png-named.mp4", "png-named.mp4"), `png-named\.mp4" is declared video/mp4 \(by its extension\s+".mp4"\) but its bytes are a PNG image`},
+		{corpusFile(t, dir, "lossy.webp", "still.png"), `still\.png" is declared image/png.*but its bytes are a\s+WebP image`},
+		{corpusFile(t, dir, "vp8.webm", "clip.avi"), `clip\.avi" is declared video/x-msvideo.*but its bytes\s+are a WebM video`},
+		{corpusFile(t, dir, "truncated.mp4", "truncated.mp4"), `truncated\.mp4" is an MP4 video but it is corrupt.*truncated: the\s+"mdat" box`},
+		{corpusFile(t, dir, "truncated-no-moov.mp4", "no-moov.mp4"), `no-moov\.mp4" is an MP4 video but it is corrupt`},
+		{headerOnly, `header-only\.mp4" is an MP4 video but it is corrupt.*no sample\s+description`},
+		{zeroDurationMP4(t, dir), `Duration required.*zero\.mp4.*MP4 video whose headers do not give its duration`},
+		{liveWebM(t, dir), `Duration required.*live\.webm.*WebM video whose headers do not give its\s+duration.*set ` + "`duration`"},
 		{empty, `is empty`},
 		{dir, `is a directory`},
 	}
@@ -196,19 +279,72 @@ func TestAccAsset_planTimeChecks(t *testing.T) {
 			ExpectError: errorPattern(c.want),
 		})
 	}
+	// Giving the metadata does not make a broken file uploadable.
+	steps = append(steps, resource.TestStep{
+		Config: sim.providerBlock() + fmt.Sprintf(`
+resource "runway_asset" "clip" {
+  source   = %q
+  duration = 1
+  width    = 96
+  height   = 64
+}
+`, filepath.Join(dir, "truncated.mp4")),
+		PlanOnly:    true,
+		ExpectError: errorPattern(`truncated\.mp4" is an MP4 video but it is corrupt`),
+	})
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviders, Steps: steps})
 	if n := sim.Stats().Requests; n != 0 {
 		t.Errorf("plan-time checks sent %d requests", n)
 	}
 }
 
-// A webm upload works once its duration is given.
+// Real files made by ffmpeg: duration and displayed size are read at plan
+// time from fragmented, rotated, HEVC and QuickTime MP4s, WebM and WebP.
+func TestAccAsset_readsRealFiles(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	dir := t.TempDir()
+	files := []struct {
+		file          string
+		duration      float64 // 0: none (an image)
+		width, height int64
+	}{
+		{"fragmented.mp4", 1, 96, 64},
+		{"fragmented-audio.mp4", 1.08, 96, 64},
+		{"rotated90.mp4", 1, 64, 96},
+		{"hevc.mp4", 1, 96, 64},
+		{"quicktime.mov", 1, 96, 64},
+		{"video.m4v", 1, 96, 64},
+		{"ntsc.mp4", 1.001, 96, 64},
+		{"vp9.webm", 1, 96, 64},
+		{"vp9-opus.mkv", 1.008, 96, 64},
+		{"lossy.webp", 0, 96, 64},
+		{"animated.webp", 0, 96, 64},
+	}
+	config := sim.providerBlock()
+	var checks []statecheck.StateCheck
+	for i, f := range files {
+		name := fmt.Sprintf("f%d", i)
+		config += fmt.Sprintf("resource \"runway_asset\" %q {\n  source = %q\n}\n", name, corpusFile(t, dir, f.file, f.file))
+		addr := "runway_asset." + name
+		var dur knownvalue.Check = knownvalue.Null()
+		if f.duration > 0 {
+			dur = knownvalue.Float64Exact(f.duration)
+		}
+		checks = append(checks,
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("duration"), dur),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("width"), knownvalue.Int64Exact(f.width)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("height"), knownvalue.Int64Exact(f.height)))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
+	})
+}
+
+// A WebM without a duration (a live recording) uploads once it is given.
 func TestAccAsset_explicitMetadata(t *testing.T) {
 	sim := newTestSim(t, simulator.Options{})
-	webm := filepath.Join(t.TempDir(), "clip.webm")
-	if err := os.WriteFile(webm, []byte("webm bytes the standard library cannot read"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	webm := liveWebM(t, t.TempDir())
 	addr := "runway_asset.webm"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
@@ -226,6 +362,7 @@ resource "runway_asset" "webm" {
 				stringValue(addr, "content_type", "video/webm"),
 				stringValue(addr, "name", "teaser"),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("duration"), knownvalue.Float64Exact(6.5)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("width"), knownvalue.Int64Exact(1920)),
 			},
 		}},
 	})

@@ -5,15 +5,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif" // image.DecodeConfig reads the sizes of GIF uploads
-	_ "image/jpeg"
-	_ "image/png"
 	"io"
 	"io/fs"
 	"mime"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -63,13 +60,44 @@ type sourceInfo struct {
 	Hash        string // base64 SHA-256, as Terraform's filebase64sha256()
 	ContentType string
 	MediaType   string
-	Duration    *float64
-	Width       *int64
-	Height      *int64
+	// Duration is nil when the file does not tell it (never 0);
+	// DurationNote then says why, for the "Duration required" diagnostic.
+	Duration     *float64
+	DurationNote string
+	Width        *int64
+	Height       *int64
+}
+
+// formatsOf lists the formats (as media.Sniff tells them) a file of a
+// content type may be; nil for the types whose bytes the provider does not
+// read (the file is then refused only if it is plainly one of the formats
+// it reads: a PNG named .avi).
+func formatsOf(contentType string) []media.Format {
+	switch contentType {
+	case "video/mp4", "video/quicktime", "video/3gpp":
+		return []media.Format{media.FormatMP4, media.FormatMOV}
+	case "video/webm", "video/x-matroska", "audio/webm":
+		return []media.Format{media.FormatWebM, media.FormatMatroska}
+	case "image/png":
+		return []media.Format{media.FormatPNG}
+	case "image/jpeg", "image/mpo": // an MPO is a JPEG followed by more JPEGs
+		return []media.Format{media.FormatJPEG}
+	case "image/gif":
+		return []media.Format{media.FormatGIF}
+	case "image/webp":
+		return []media.Format{media.FormatWebP}
+	case "video/x-motion-jpeg": // raw Motion-JPEG: JPEG after JPEG
+		return []media.Format{media.FormatJPEG, media.FormatUnknown}
+	}
+	return nil
 }
 
 // inspectSource reads a file to upload: size limit, accepted type, content
-// hash and, where the standard library can tell, duration and size.
+// hash, and what media.Probe reads from its bytes. It refuses a file whose
+// bytes are not of its declared type (a PNG named .mp4) and a corrupt
+// MP4/MOV, WebM/Matroska or image, naming the file and the problem; it
+// fills duration, width and height where the file tells them (MP4 and MOV,
+// fragmented or rotated, WebM/Matroska, PNG, JPEG, GIF, WebP).
 // contentType overrides the type inferred from the extension.
 func inspectSource(path, contentType string) (sourceInfo, error) {
 	var info sourceInfo
@@ -88,8 +116,10 @@ func inspectSource(path, contentType string) (sourceInfo, error) {
 	}
 	info.Size = st.Size()
 
+	declaredBy := "by content_type"
 	if contentType == "" {
 		contentType = contentTypeOf(path)
+		declaredBy = fmt.Sprintf("by its extension %q", filepath.Ext(path))
 	}
 	canonical, mediaType, ok := useapi.CanonicalContentType(contentType)
 	if !ok {
@@ -110,25 +140,53 @@ func inspectSource(path, contentType string) (sourceInfo, error) {
 	}
 	info.Hash = base64.StdEncoding.EncodeToString(h.Sum(nil))
 
+	probed, perr := media.Probe(f, info.Size)
+	var corrupt *media.CorruptError
 	switch {
-	case canonical == "video/mp4" || canonical == "video/quicktime" || canonical == "video/3gpp":
-		if mi, err := media.ParseMP4Info(f, info.Size); err == nil {
-			d := mi.Duration.Seconds()
-			w, hgt := int64(mi.Width), int64(mi.Height)
-			info.Duration = &d
-			if w > 0 && hgt > 0 {
-				info.Width, info.Height = &w, &hgt
-			}
+	case errors.As(perr, &corrupt):
+		probed.Format = corrupt.Format
+	case perr != nil && !errors.Is(perr, media.ErrUnknownFormat):
+		return info, fmt.Errorf("reading %q: %w", path, perr)
+	}
+	want := formatsOf(canonical)
+	if !slices.Contains(want, probed.Format) && (want != nil || probed.Format != media.FormatUnknown) {
+		what := "not " + article(canonical)
+		if probed.Format != media.FormatUnknown {
+			what = probed.Format.Name()
 		}
-	case mediaType == "image":
-		if _, err := f.Seek(0, io.SeekStart); err == nil {
-			if cfg, _, err := image.DecodeConfig(f); err == nil {
-				w, hgt := int64(cfg.Width), int64(cfg.Height)
-				info.Width, info.Height = &w, &hgt
-			}
-		}
+		return info, fmt.Errorf("the file %q is declared %s (%s) but its bytes are %s; rename it or set content_type to what it is",
+			path, canonical, declaredBy, what)
+	}
+	if corrupt != nil {
+		return info, fmt.Errorf("the file %q is %s but it is corrupt (players would fail on it): %s", path, corrupt.Format.Name(), corrupt.Reason)
+	}
+
+	if probed.DurationKnown && (mediaType == "video" || mediaType == "audio") {
+		d := probed.Duration.Seconds()
+		info.Duration = &d
+	}
+	if probed.Width > 0 && probed.Height > 0 {
+		w, hgt := int64(probed.Width), int64(probed.Height)
+		info.Width, info.Height = &w, &hgt
+	}
+	switch {
+	case info.Duration != nil:
+	case probed.Format == media.FormatUnknown:
+		info.DurationNote = fmt.Sprintf("the provider does not read the duration of %s files", canonical)
+	default:
+		info.DurationNote = fmt.Sprintf("it is %s whose headers do not give its duration", probed.Format.Name())
 	}
 	return info, nil
+}
+
+// article names a content type's files for "its bytes are not ...".
+func article(contentType string) string {
+	for _, f := range formatsOf(contentType) {
+		if f != media.FormatUnknown {
+			return f.Name()
+		}
+	}
+	return "a " + contentType + " file"
 }
 
 // contentTypeOf infers a content type from a file name's extension.

@@ -35,6 +35,7 @@ type assetsDataSourceModel struct {
 	Name       types.String `tfsdk:"name"`
 	NameRegex  types.String `tfsdk:"name_regex"`
 	MaxResults types.Int64  `tfsdk:"max_results"`
+	Email      types.String `tfsdk:"email"`
 	Assets     types.List   `tfsdk:"assets"`
 	IDs        types.List   `tfsdk:"ids"`
 }
@@ -63,6 +64,12 @@ func (d *assetsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				MarkdownDescription: "Only assets whose name matches this regular expression (RE2 syntax).",
 				Optional:            true,
 				Validators:          []validator.String{regexValidator{}},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Runway account whose assets are listed (its email). Defaults to the provider's `email`; " +
+					"required (here or there) when two or more accounts are configured on useapi.net.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(3)},
 			},
 			"max_results": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many assets to read from the gateway at most, before filtering by name (`1`…`%d`, the gateway's paging limit; default `%d`).", maxListedAssets, maxListedAssets),
@@ -105,7 +112,8 @@ func (d *assetsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if !m.MaxResults.IsNull() {
 		limit = int(m.MaxResults.ValueInt64())
 	}
-	listed, err := client.ListAllAssets(ctx, m.MediaType.ValueString(), limit)
+	email := d.data.accountEmail(m.Email)
+	listed, err := client.ListAllAssets(ctx, m.MediaType.ValueString(), email, limit)
 	if err != nil {
 		resp.Diagnostics.Append(gatewayErrorDiagnostic("Listing assets failed", err)...)
 		return
@@ -125,7 +133,7 @@ func (d *assetsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		assets = append(assets, am)
 		ids = append(ids, a.AssetID)
 	}
-	m.ID = types.StringValue(strings.Join([]string{"assets", m.MediaType.ValueString(), m.Name.ValueString(), m.NameRegex.ValueString()}, "/"))
+	m.ID = types.StringValue(strings.Join([]string{"assets", m.MediaType.ValueString(), m.Name.ValueString(), m.NameRegex.ValueString(), email}, "/"))
 	assetList, d1 := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: assetAttrTypes}, assets)
 	resp.Diagnostics.Append(d1...)
 	m.Assets = assetList

@@ -51,11 +51,47 @@ const gen2ExtensionSeconds = 4
 // estimate when the length depends on an input not known at plan time.
 const maxGenerationSeconds = 10
 
-// secondsFromDuration is how the gateway picks `seconds` when the request
-// leaves it to the input asset: 5 for clips up to 7.5 s, else 10 (and 10
-// when the asset has no duration).
+// exploreModeModels are the models whose create endpoint documents
+// exploreMode ("You are not charged credits for Explore mode
+// generations"): gen2 (gen2/extend), gen3a (gen3/video) and gen3a_turbo
+// (gen3turbo/expand) all list it in their request body. Not every model
+// supports it (the gateway's videos/create page says so, and useapi.net's
+// own sample no longer turns it on by default because Runway is retiring
+// it), so a model missing here is priced in full even with
+// explore_mode = true: an estimate may overstate a relaxed generation, never
+// understate a paid one. Explore mode is free only on a Runway Unlimited
+// plan; the estimate cannot know the plan and assumes it when asked.
+//
+// The same holds for the other endpoints whose pages list exploreMode:
+// videos/upscale ("unlimited with explore mode"), gen4/video (Aleph) and
+// gen4/act-two, and for the runway_video models the table marks
+// (useapi.VideoModel.Explore).
+var exploreModeModels = map[string]bool{
+	"gen2":        true,
+	"gen3a":       true,
+	"gen3a_turbo": true,
+	"upscale":     true,
+	"gen4_aleph":  true,
+	"act_two":     true,
+}
+
+// exploreModeSupported reports whether explore mode makes a model free.
+func exploreModeSupported(model string) bool {
+	if vm, ok := useapi.VideoModelByID(model); ok {
+		return vm.Explore
+	}
+	return exploreModeModels[model]
+}
+
+// secondsFromDuration picks `seconds` when the request leaves it to the
+// input asset (gen3/video, gen3turbo/expand). The gateway documents only
+// that the asset's duration is used, else 10; how a duration that is
+// neither 5 nor 10 maps onto the allowed 5 or 10 is not documented. The
+// provider assumes the nearer one (5 for clips up to 7.5 s, else 10), which
+// the simulator shares; a Runway that rounds up instead would charge up to
+// twice this estimate for a 5–7.5 s clip. Set `seconds` to be sure.
 func secondsFromDuration(duration *float64) int64 {
-	if duration != nil && *duration <= 7.5 {
+	if duration != nil && *duration > 0 && *duration <= 7.5 {
 		return 5
 	}
 	return maxGenerationSeconds
@@ -72,16 +108,21 @@ type estimate struct {
 }
 
 // estimateCredits prices a generation: seconds × the model's rate, 0 in
-// explore mode (relaxed generations are not charged).
+// explore mode when the model supports it (relaxed generations are not
+// charged; see exploreModeModels).
 func estimateCredits(rates map[string]int64, model string, seconds int64, explore types.Bool) estimate {
-	if explore.ValueBool() {
-		return estimate{credits: 0, basis: "explore mode: no credits"}
-	}
 	rate, ok := rates[model]
+	if explore.ValueBool() && exploreModeSupported(model) {
+		return estimate{credits: 0, basis: "explore mode: no credits on a Runway Unlimited plan"}
+	}
 	if !ok {
 		return estimate{unpriced: true, basis: fmt.Sprintf("no credit rate is known for %s", model)}
 	}
-	return estimate{credits: seconds * rate, basis: fmt.Sprintf("%d s × %d credits/s (%s)", seconds, rate, model)}
+	basis := fmt.Sprintf("%d s × %d credits/s (%s)", seconds, rate, model)
+	if explore.ValueBool() {
+		basis += "; explore mode is not documented for this model, so it is priced in full"
+	}
+	return estimate{credits: seconds * rate, basis: basis}
 }
 
 // secondsOfInput is the output length of a Gen-3 generation whose `seconds`

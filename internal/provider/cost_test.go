@@ -27,14 +27,22 @@ func TestEstimateCredits(t *testing.T) {
 		{"gen2 extension", "gen2", gen2ExtensionSeconds, types.BoolNull(), 20},
 		{"gen3 alpha 10 s", "gen3a", 10, types.BoolValue(false), 100},
 		{"gen3 turbo 5 s", "gen3a_turbo", 5, types.BoolNull(), 25},
-		{"explore mode is free", "gen3a", 10, types.BoolValue(true), 0},
+		{"explore mode is free for gen3a", "gen3a", 10, types.BoolValue(true), 0},
+		{"explore mode is free for gen2", "gen2", gen2ExtensionSeconds, types.BoolValue(true), 0},
+		{"explore mode is free for gen3a_turbo", "gen3a_turbo", 10, types.BoolValue(true), 0},
+		{"explore mode off", "gen3a_turbo", 10, types.BoolValue(false), 50},
+		{"explore mode on a model without it is paid", "gen4_turbo", 10, types.BoolValue(true), 50},
 		{"from a 5 s asset", "gen3a", secondsFromDuration(&five), types.BoolNull(), 50},
 		{"from an 8 s asset", "gen3a", secondsFromDuration(&eight), types.BoolNull(), 100},
 		{"from an asset without duration", "gen3a_turbo", secondsFromDuration(nil), types.BoolNull(), 50},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := estimateCredits(defaultCreditRates, c.model, c.seconds, c.explore); got.credits != c.want {
+			rates := map[string]int64{"gen4_turbo": 5}
+			for k, v := range defaultCreditRates {
+				rates[k] = v
+			}
+			if got := estimateCredits(rates, c.model, c.seconds, c.explore); got.credits != c.want {
 				t.Errorf("estimate = %d (%s), want %d", got.credits, got.basis, c.want)
 			}
 		})

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -44,12 +43,12 @@ func (d *creditsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"it is read after them and shows what they cost. Relaxed generations (`explore_mode = true`) are not charged.",
 		Attributes: map[string]schema.Attribute{
 			"email": schema.StringAttribute{
-				MarkdownDescription: "Runway account to read. Optional when useapi.net has a single account " +
-					"configured; required by the gateway when there are several (see `runway_accounts`).",
+				MarkdownDescription: "Runway account to read. Defaults to the provider's `email`. Optional when useapi.net " +
+					"has a single account configured; required by the gateway when there are several (see `runway_accounts`).",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The account's email, or `default` when `email` is not set."},
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The account's email (this data source's or the provider's), or `default` when neither is set."},
 			"credits_permitted": schema.Int64Attribute{Computed: true, MarkdownDescription: "The plan's credit allowance; " +
 				"null if the gateway does not report it."},
 			"credits_used": schema.Int64Attribute{Computed: true, MarkdownDescription: "Credits spent so far; null if the gateway does not report it."},
@@ -69,7 +68,7 @@ func (d *creditsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	email := strings.TrimSpace(m.Email.ValueString())
+	email := d.data.accountEmail(m.Email)
 	f, err := client.GetFeatures(ctx, email)
 	if err != nil {
 		summary := "Reading the Runway plan's credits failed"

@@ -293,6 +293,11 @@ func (r *generationResource[M, P, T]) wait(ctx context.Context, tasks taskBacken
 		diags.Append(gatewayErrorDiagnostic("Waiting for Runway task "+taskID+" failed", err)...)
 	default:
 		if reason := tasks.failure(task); reason != "" {
+			// A status the gateway does not document is final here even
+			// though isFinal does not know it: free its slot too.
+			if gate != nil {
+				gate.finished(taskID)
+			}
 			diags.AddError("Runway generation failed",
 				fmt.Sprintf("Runway task %s failed: %s\n\nThe task id is kept in the state. Terraform marks the resource as tainted: "+
 					"the next apply submits a new generation (and pays for it again). Change the inputs first if the "+
@@ -420,7 +425,10 @@ func (r *generationResource[M, P, T]) Delete(ctx context.Context, req resource.D
 	lc := m.lifecycle()
 	if !r.gateway.isFinal(lc.Status.ValueString()) {
 		resp.Diagnostics.AddWarning("Unfinished Runway task left running",
-			fmt.Sprintf("Task %s is %s. Runway tasks cannot be cancelled: it keeps running on the account and its credits are not refunded.",
+			fmt.Sprintf("Task %s is %s. Runway cannot cancel a task, and neither gateway has an endpoint that does: it keeps "+
+				"running on the account until it finishes, and its credits are spent (not refunded). On useapi.net, "+
+				"deletion_policy = \"DELETE\" first removes it from the gateway's scheduler, which frees its maxJobs slot "+
+				"at once and stops its callback.",
 				lc.ID.ValueString(), lc.Status.ValueString()))
 	}
 	timeout, diags := lc.Timeouts.Delete(ctx, defaultDeleteTimeout)

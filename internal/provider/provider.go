@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -34,6 +35,7 @@ import (
 const (
 	envUseapiToken     = "USEAPI_TOKEN"
 	envUseapiEndpoint  = "USEAPI_ENDPOINT"
+	envUseapiEmail     = "USEAPI_EMAIL"
 	envApikleyAPIKey   = "APIKLEY_API_KEY" //nolint:gosec // G101: the name of an environment variable, not a credential
 	envApikleyEndpoint = "APIKLEY_ENDPOINT"
 	envCrashJournal    = "RUNWAY_CRASH_JOURNAL"
@@ -64,6 +66,7 @@ type runwayProvider struct {
 type providerModel struct {
 	APIToken          types.String `tfsdk:"api_token"`
 	Endpoint          types.String `tfsdk:"endpoint"`
+	Email             types.String `tfsdk:"email"`
 	PollInterval      types.String `tfsdk:"poll_interval"`
 	MaxPollInterval   types.String `tfsdk:"max_poll_interval"`
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
@@ -104,6 +107,15 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"hosts such as the bundled simulator (`http://127.0.0.1:8787/v1/runwayml`).",
 				Optional:   true,
 				Validators: []validator.String{endpointValidator{}},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Default Runway account (its email, as in `runway_accounts`) of the useapi.net calls " +
+					"scoped to one account: uploads (`runway_asset`), asset listings (`runway_assets`) and `runway_credits`, " +
+					"when they do not set their own `email`. The gateway requires it once two or more Runway accounts are " +
+					"configured (it answers 400 without it); with one account it may be left unset. Generations need " +
+					"none: they run on the account that owns their input asset. May also be set with `" + envUseapiEmail + "`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(3)},
 			},
 			"poll_interval": schema.StringAttribute{
 				MarkdownDescription: "Shortest time between two polls of one task, as a Go duration (`\"1s\"`). " +
@@ -195,6 +207,7 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 
 	token, endpoint := data.credentials(cfg.APIToken, envUseapiToken, cfg.Endpoint, envUseapiEndpoint, useapi.DefaultEndpoint)
+	data.defaultEmail = strings.TrimSpace(stringOrEnv(cfg.Email, envUseapiEmail))
 	var ak apikleyModel
 	if !cfg.Apikley.IsNull() && !cfg.Apikley.IsUnknown() {
 		resp.Diagnostics.Append(cfg.Apikley.As(ctx, &ak, basetypes.ObjectAsOptions{})...)
@@ -352,4 +365,16 @@ func durationOr(v types.String, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// accountEmail is the account a call scoped to one account uses: the
+// resource's own `email`, else the provider's, else "" (the only account).
+func (d *providerData) accountEmail(own types.String) string {
+	if v := strings.TrimSpace(own.ValueString()); v != "" {
+		return v
+	}
+	if d == nil {
+		return ""
+	}
+	return d.defaultEmail
 }

@@ -23,6 +23,10 @@ type providerData struct {
 	useapi    *useapi.Client
 	useapiErr string
 	wait      useapi.WaitOptions
+	// defaultEmail is the provider's `email`: the account of the calls
+	// scoped to one account when they name none ("" lets the gateway pick
+	// its only account).
+	defaultEmail string
 
 	// apikley is nil when that gateway is not configured; apikleyErr says why.
 	apikley     *apikley.Client

@@ -70,18 +70,30 @@ func (d *taskDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 					"A `FAILED` task is not an error here: read `status` and `error`.",
 				Optional: true,
 			},
-			"timeouts":       timeouts.Attributes(ctx),
-			"id":             computed("The task id."),
-			"name":           computed("Task name given by Runway."),
-			"task_type":      computed("Task type, e.g. `gen2`, `gen3a`, `gen3a_turbo`."),
-			"status":         computed("`PENDING`, `RUNNING`, `THROTTLED`, `SUCCEEDED` or `FAILED` (only the last two are final)."),
-			"progress":       schema.Float64Attribute{Computed: true, MarkdownDescription: "Progress `0`…`1`; null before the task starts."},
-			"created_at":     computed("Creation time (RFC 3339)."),
-			"updated_at":     computed("Last update time (RFC 3339)."),
-			"error":          computed("Why the task failed (message, reason and moderation category); null unless `FAILED`."),
-			"options_json":   computed("The task's options as the gateway reports them, as JSON (their shape depends on the task type): use `jsondecode()`."),
-			"reply_url":      computed("Callback URL of the task, if any."),
-			"reply_ref":      computed("Reference given at submit, if any."),
+			"timeouts":  timeouts.Attributes(ctx),
+			"id":        computed("The task id."),
+			"name":      computed("Task name given by Runway."),
+			"task_type": computed("Task type, e.g. `gen2`, `gen3a`, `gen3a_turbo`."),
+			"status": computed("`PENDING`, `RUNNING`, `THROTTLED`, `SUCCEEDED` or `FAILED` (only the last two are final), or a " +
+				"status the gateway does not document, reported as is (a task cancelled in Runway's web app reports `CANCELED`); " +
+				"with `wait_for_completion`, one that persists over 3 polls ends the wait."),
+			"progress":     schema.Float64Attribute{Computed: true, MarkdownDescription: "Progress `0`…`1`; null before the task starts."},
+			"created_at":   computed("Creation time (RFC 3339)."),
+			"updated_at":   computed("Last update time (RFC 3339)."),
+			"error":        computed("Why the task failed (message, reason and moderation category); null unless `FAILED`."),
+			"options_json": computed("The task's options as the gateway reports them, as JSON (their shape depends on the task type): use `jsondecode()`."),
+			"reply_url": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Always null: `GET /tasks/{taskId}` does not report a task's callback URL (only the " +
+					"create answer does). Kept so that configurations referring to it still work; it will be removed.",
+				DeprecationMessage: "GET /tasks/{taskId} does not report replyUrl: this attribute is always null and will be removed.",
+			},
+			"reply_ref": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Always null: `GET /tasks/{taskId}` does not report the reference given at submit (only " +
+					"the create answer does). Kept so that configurations referring to it still work; it will be removed.",
+				DeprecationMessage: "GET /tasks/{taskId} does not report replyRef: this attribute is always null and will be removed.",
+			},
 			"artifacts":      artifactsDataSourceAttribute(),
 			"video_url":      computed("URL of the first artifact; null until the task has succeeded."),
 			"video_asset_id": computed("Asset id of the first artifact, to feed a generation."),
@@ -111,7 +123,8 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	m.Name, m.TaskType = stringOrNull(task.Name), stringOrNull(task.TaskType)
 	m.UpdatedAt = stringOrNull(task.UpdatedAt)
 	m.OptionsJSON = rawJSONOrNull(task.Options)
-	m.ReplyURL, m.ReplyRef = stringPtrOrNull(task.ReplyURL), stringPtrOrNull(task.ReplyRef)
+	// The gateway reports neither on GET /tasks (see the schema).
+	m.ReplyURL, m.ReplyRef = types.StringNull(), types.StringNull()
 
 	var outputs generationCommon
 	outputs.Artifacts = types.ListNull(artifactObjectType)

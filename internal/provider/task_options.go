@@ -59,17 +59,16 @@ func (o taskOptions) bool(key string) types.Bool {
 	return types.BoolNull()
 }
 
-// adoptCommon recovers, after an import, the common inputs a task reports.
+// adoptCommon recovers, after an import, the common inputs a task reports:
+// seed and exploreMode from its options. reply_url and reply_ref stay null:
+// GET /tasks/{taskId} does not report them (only the create answer and
+// GET /scheduler/, while the gateway still tracks the task, do), so they
+// are adopted from the configuration in place like every input the task
+// does not report.
 func adoptCommon(c *taskCommon, t *useapi.Task) (seed types.Int64, explore types.Bool, replyURL, replyRef types.String) {
 	o := optionsOf(t)
 	seed, explore = o.int64("seed"), o.bool("exploreMode")
 	replyURL, replyRef = types.StringNull(), types.StringNull()
-	if t.ReplyURL != nil && *t.ReplyURL != "" {
-		replyURL = types.StringValue(*t.ReplyURL)
-	}
-	if t.ReplyRef != nil && *t.ReplyRef != "" {
-		replyRef = types.StringValue(*t.ReplyRef)
-	}
 	if !c.Seed.IsNull() {
 		seed = c.Seed
 	}

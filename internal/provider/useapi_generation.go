@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"time"
 
@@ -169,11 +171,24 @@ func failureText(t *useapi.Task) string {
 
 // removeUseapiGeneration implements deletion_policy: DELETE removes the
 // artifact assets and the task (404 counts as done), ABANDON keeps them.
+// A task still running is first removed from the gateway's scheduler
+// (DELETE /scheduler/{taskId}): that frees its maxJobs slot at once and
+// stops its callback, but does not cancel it at Runway (no endpoint can):
+// the generation finishes there and its credits are spent.
 func removeUseapiGeneration(ctx context.Context, client *useapi.Client, c *taskCommon) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if c.DeletionPolicy.ValueString() == deletionPolicyAbandon {
 		tflog.Info(ctx, "deletion_policy is ABANDON: the task and its artifacts stay on the account", map[string]any{"task_id": c.ID.ValueString()})
 		return diags
+	}
+	if !useapi.IsTerminal(c.Status.ValueString()) {
+		// 404: the gateway no longer tracks it (final since the last
+		// refresh, or removed already): nothing to free.
+		if err := client.StopTracking(ctx, c.ID.ValueString()); err != nil && !useapi.IsNotFound(err) {
+			diags.Append(gatewayErrorDiagnostic("Removing running Runway task "+c.ID.ValueString()+" from the gateway's scheduler failed", err)...)
+			return diags
+		}
+		tflog.Info(ctx, "running task removed from the gateway's scheduler: its slot is free, Runway still finishes it", map[string]any{"task_id": c.ID.ValueString()})
 	}
 	var artifacts []artifactModel
 	if !c.Artifacts.IsNull() && !c.Artifacts.IsUnknown() {
@@ -214,11 +229,20 @@ func (b useapiBackend) get(ctx context.Context, id string) (*useapi.Task, error)
 	return b.client.GetTask(ctx, id)
 }
 
+// wait polls until the task is final. A status the gateway does not
+// document that persists (useapi.UnknownStatusError: a task cancelled in
+// Runway's web app reports CANCELED) is a final verdict, not a failure to
+// wait: the task is returned without error and failure reports it.
 func (b useapiBackend) wait(ctx context.Context, id string, initial *useapi.Task, onPoll func(*useapi.Task)) (*useapi.Task, error) {
 	opts := b.opts
 	opts.OnPoll = onPoll
 	opts.Initial = initial
-	return b.client.WaitForTask(ctx, id, opts)
+	t, err := b.client.WaitForTask(ctx, id, opts)
+	var unknown *useapi.UnknownStatusError
+	if errors.As(err, &unknown) && t != nil {
+		return t, nil
+	}
+	return t, err
 }
 
 func (useapiBackend) status(t *useapi.Task) string {
@@ -228,11 +252,23 @@ func (useapiBackend) status(t *useapi.Task) string {
 	return t.Status
 }
 
+// failure is the reason of a task that ended without a video: FAILED, or a
+// status the gateway does not document that the wait gave up on.
 func (useapiBackend) failure(t *useapi.Task) string {
-	if t == nil || t.Status != useapi.StatusFailed {
+	switch {
+	case t == nil || useapi.IsKnownStatus(t.Status) && t.Status != useapi.StatusFailed:
 		return ""
+	case t.Status == useapi.StatusFailed:
+		return failureText(t)
 	}
-	return failureText(t)
+	return unknownStatusText(t.Status)
+}
+
+// unknownStatusText explains a status the gateway does not document.
+func unknownStatusText(status string) string {
+	return fmt.Sprintf("Runway reported the status %q, which the gateway does not document (a task cancelled in Runway's "+
+		"web app reports CANCELED); it did not change over %d polls, so the task is treated as finished without a video",
+		status, useapi.DefaultUnknownStatusPolls)
 }
 
 func (useapiBackend) isNotFound(err error) bool { return useapi.IsNotFound(err) }

@@ -55,7 +55,7 @@ type planUsedJSON struct {
 
 // routeAccounts serves the read-only account endpoints; rel is the path
 // after APIPrefix. Creating and deleting account configurations is not
-// simulated: the simulator has exactly one account.
+// simulated: the accounts are those of Options.
 func (s *Simulator) routeAccounts(w http.ResponseWriter, r *http.Request, rel string) {
 	if !allowMethod(w, r, http.MethodGet) {
 		return
@@ -63,19 +63,22 @@ func (s *Simulator) routeAccounts(w http.ResponseWriter, r *http.Request, rel st
 	switch strings.TrimSuffix(rel, "/") {
 	case "/accounts":
 		s.mu.Lock()
-		a := s.accountLocked()
+		all := map[string]accountJSON{}
+		for _, email := range s.accounts {
+			all[email] = s.accountLocked(email)
+		}
 		s.mu.Unlock()
-		writeJSON(w, http.StatusOK, map[string]accountJSON{a.Email: a})
+		writeJSON(w, http.StatusOK, all)
 	case "/features":
 		s.handleFeatures(w, r)
 	default:
-		email := pathID(r, "/accounts/", rel)
-		if !strings.EqualFold(email, s.email) {
+		email, ok := s.account(pathID(r, "/accounts/", rel))
+		if !ok {
 			writeError(w, http.StatusNotFound, accountNotFoundMessage)
 			return
 		}
 		s.mu.Lock()
-		a := s.accountLocked()
+		a := s.accountLocked(email)
 		s.mu.Unlock()
 		writeJSON(w, http.StatusOK, a)
 	}
@@ -85,8 +88,8 @@ func (s *Simulator) routeAccounts(w http.ResponseWriter, r *http.Request, rel st
 // used credits. Used credits are the sum of what every create charged
 // (see TaskCost), unless a test set them with SetCredits.
 func (s *Simulator) handleFeatures(w http.ResponseWriter, r *http.Request) {
-	if email := r.URL.Query().Get("email"); email != "" && !strings.EqualFold(email, s.email) {
-		writeError(w, http.StatusNotFound, accountNotFoundMessage)
+	if _, status, msg := s.accountParam(r.URL.Query()); msg != "" {
+		writeError(w, status, msg)
 		return
 	}
 	s.mu.Lock()
@@ -99,16 +102,16 @@ func (s *Simulator) handleFeatures(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, body)
 }
 
-// accountLocked renders the configured account with a session JWT issued
+// accountLocked renders a configured account with a session JWT issued
 // at the start of the current day, so that repeated reads agree.
-func (s *Simulator) accountLocked() accountJSON {
+func (s *Simulator) accountLocked(email string) accountJSON {
 	iat := s.now().UTC().Truncate(24 * time.Hour)
 	exp := iat.Add(sessionLifetime)
-	claims, _ := json.Marshal(map[string]any{"id": s.userID, "email": s.email, "iat": iat.Unix(), "exp": exp.Unix()})
+	claims, _ := json.Marshal(map[string]any{"id": s.userID, "email": email, "iat": iat.Unix(), "exp": exp.Unix()})
 	unsigned := jwtHeader + "." + base64.RawURLEncoding.EncodeToString(claims)
 	token := unsigned + "." + base64.RawURLEncoding.EncodeToString(s.mac(unsigned))
 	return accountJSON{
-		Email:    s.email,
+		Email:    email,
 		Password: MaskedPassword,
 		MaxJobs:  s.maxJobs,
 		JWT:      accountJWTJSON{Token: token, Exp: exp.Unix(), IAT: iat.Unix(), ID: s.userID},
@@ -120,5 +123,5 @@ func (s *Simulator) accountLocked() accountJSON {
 func (s *Simulator) SessionToken() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.accountLocked().JWT.Token
+	return s.accountLocked(s.email).JWT.Token
 }

@@ -34,6 +34,7 @@ const (
 // asset is a stored file: an upload, a demo asset or a task's artifact.
 type asset struct {
 	uuid, assetID string
+	email         string // the owning account
 	name          string
 	mediaType     string // video, image, audio
 	contentType   string
@@ -42,7 +43,6 @@ type asset struct {
 	created       time.Time
 	seq           int
 	generated     bool   // produced by a task (not a user upload)
-	taskUUID      string // generating task (bare uuid), "" for uploads
 	taskID        string // generating task (full id), "" for uploads
 	width, height int    // 0 = unknown
 	duration      float64
@@ -52,7 +52,10 @@ type asset struct {
 }
 
 func (s *Simulator) addAssetLocked(a *asset) {
-	a.assetID = s.assetIDFor(a.uuid)
+	if a.email == "" {
+		a.email = s.email
+	}
+	a.assetID = s.assetIDFor(a.email, a.uuid)
 	s.assetSeq++
 	a.seq = s.assetSeq
 	s.assets[a.assetID] = a
@@ -131,7 +134,7 @@ type assetListJSON struct {
 	URL                 string   `json:"url"`
 	PreviewURLs         []string `json:"previewUrls"`
 	MediaType           string   `json:"mediaType"`
-	MediaSubtype        string   `json:"mediaSubtype"`
+	MediaSubtype        *string  `json:"mediaSubtype"`
 	FileCount           int      `json:"fileCount"`
 	FileSize            int      `json:"fileSize"`
 	FileExtStandardized string   `json:"fileExtStandardized"`
@@ -148,7 +151,11 @@ type assetListJSON struct {
 	Favorite            bool     `json:"favorite"`
 }
 
-// uploadJSON is the answer of POST /assets/, shaped differently from the list.
+// uploadJSON is the answer of POST /assets/, shaped differently from the
+// list: the keys and value shapes of the gateway's documented example
+// (the upload page's 200 answer): user and createdBy are the same user
+// object, type names the media type twice ({"name":"image","type":"image"}),
+// permissions are read/write/admin, sourceApplication is "web".
 type uploadJSON struct {
 	AssetID           string          `json:"assetId"`
 	ID                string          `json:"id"`
@@ -164,25 +171,21 @@ type uploadJSON struct {
 	FileCount         int             `json:"fileCount"`
 	Private           bool            `json:"private"`
 	Permissions       permissionsJSON `json:"permissions"`
+	Annotated         bool            `json:"annotated"`
 	IsUserUpload      bool            `json:"isUserUpload"`
 	SourceApplication string          `json:"sourceApplication"`
-	CreatedBy         userRefJSON     `json:"createdBy"`
+	CreatedBy         userJSON        `json:"createdBy"`
 	Favorite          bool            `json:"favorite"`
 }
 
 type userJSON struct {
-	ID        int     `json:"id"`
-	Username  string  `json:"username"`
-	Email     string  `json:"email"`
-	FirstName string  `json:"firstName"`
-	LastName  string  `json:"lastName"`
-	Picture   *string `json:"picture"`
-}
-
-type userRefJSON struct {
-	ID       int     `json:"id"`
-	Username string  `json:"username"`
-	Picture  *string `json:"picture"`
+	ID          int     `json:"id"`
+	Username    string  `json:"username"`
+	FirstName   string  `json:"firstName"`
+	LastName    string  `json:"lastName"`
+	Picture     *string `json:"picture"`
+	TeamName    string  `json:"teamName"`
+	TeamPicture *string `json:"teamPicture"`
 }
 
 type assetTypeJSON struct {
@@ -192,9 +195,9 @@ type assetTypeJSON struct {
 }
 
 type permissionsJSON struct {
-	CanEdit   bool `json:"canEdit"`
-	CanDelete bool `json:"canDelete"`
-	CanShare  bool `json:"canShare"`
+	Read  bool `json:"read"`
+	Write bool `json:"write"`
+	Admin bool `json:"admin"`
 }
 
 // assetMetadata renders what is known of a file. Generated and demo videos
@@ -230,28 +233,23 @@ func (s *Simulator) renderAssetLocked(a *asset, now time.Time, base string) asse
 		URL:                 s.signedURL(base, a.uuid, a.ext, now),
 		PreviewURLs:         previewURLs(base, a),
 		MediaType:           a.mediaType,
-		MediaSubtype:        subtypeOf(a.contentType),
+		MediaSubtype:        nil, // null in every documented example
 		FileCount:           1,
 		FileSize:            len(a.data),
 		FileExtStandardized: a.ext,
 		IsUserUpload:        !a.generated,
 		Metadata:            assetMetadata(a),
-		Username:            s.username(),
+		Username:            username(a.email),
 		UserID:              s.userID,
 		CreatedBy:           s.userID,
 		Private:             true,
 		PrivateInTeam:       true,
 	}
 	if a.generated {
-		g, t := s.groupID, a.taskUUID
+		g, t := s.groupID, a.taskID
 		j.ParentAssetGroupID, j.TaskID = &g, &t
 	}
 	return j
-}
-
-func subtypeOf(contentType string) string {
-	_, sub, _ := strings.Cut(contentType, "/")
-	return sub
 }
 
 // sortedAssetsLocked returns the assets newest first.
@@ -269,7 +267,9 @@ func (s *Simulator) sortedAssetsLocked() []*asset {
 	return list
 }
 
-// handleAssetList answers GET /assets/?offset=&limit=[&mediaType=].
+// handleAssetList answers GET /assets/?offset=&limit=[&mediaType=][&email=]:
+// the account's assets (email is required when several accounts are
+// configured).
 func (s *Simulator) handleAssetList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	offset, msg := queryInt(q, "offset", 0, 1000)
@@ -289,6 +289,11 @@ func (s *Simulator) handleAssetList(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "mediaType must be one of video, image, audio")
 		return
 	}
+	email, status, msg := s.accountParam(q)
+	if msg != "" {
+		writeError(w, status, msg)
+		return
+	}
 	s.mu.Lock()
 	now := s.now()
 	s.advanceLocked(now)
@@ -296,7 +301,7 @@ func (s *Simulator) handleAssetList(w http.ResponseWriter, r *http.Request) {
 	out := []assetListJSON{}
 	skipped := 0
 	for _, a := range s.sortedAssetsLocked() {
-		if mediaType != "" && a.mediaType != mediaType {
+		if a.email != email || (mediaType != "" && a.mediaType != mediaType) {
 			continue
 		}
 		if skipped < offset {
@@ -335,10 +340,16 @@ func (s *Simulator) handleAssetDelete(w http.ResponseWriter, id string) {
 	})
 }
 
-// handleAssetUpload answers POST /assets/?name=[&duration=][&width=][&height=]
-// whose body is the raw file.
+// handleAssetUpload answers POST /assets/?name=[&email=][&duration=][&width=][&height=]
+// whose body is the raw file; the asset belongs to the account email names
+// (required when several accounts are configured).
 func (s *Simulator) handleAssetUpload(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	email, status, msg := s.accountParam(q)
+	if msg != "" {
+		writeError(w, status, msg)
+		return
+	}
 	name := strings.TrimSpace(q.Get("name"))
 	if name == "" {
 		writeError(w, http.StatusBadRequest, "name is required")
@@ -361,7 +372,7 @@ func (s *Simulator) handleAssetUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	mediaType, _, _ := strings.Cut(ct, "/")
 
-	a := &asset{name: name, mediaType: mediaType, contentType: ct, ext: ext}
+	a := &asset{email: email, name: name, mediaType: mediaType, contentType: ct, ext: ext}
 	if v := q.Get("duration"); v != "" {
 		d, err := strconv.ParseFloat(v, 64)
 		if err != nil || d < 0 || math.IsInf(d, 0) || math.IsNaN(d) {
@@ -419,24 +430,24 @@ func (s *Simulator) handleAssetUpload(w http.ResponseWriter, r *http.Request) {
 	s.addAssetLocked(a)
 	s.stats.Uploads++
 	base := baseURL(r)
-	uname := s.username()
+	user := userJSON{ID: s.userID, Username: username(email), FirstName: "Demo", LastName: "User", TeamName: username(email)}
 	body := uploadJSON{
 		AssetID:           a.assetID,
 		ID:                a.uuid,
-		User:              userJSON{ID: s.userID, Username: uname, Email: s.email, FirstName: "Demo", LastName: "User"},
+		User:              user,
 		CreatedAt:         timestamp(now),
 		UpdatedAt:         timestamp(now),
 		Name:              a.name,
-		Type:              assetTypeJSON{Name: mediaType, Type: ct},
+		Type:              assetTypeJSON{Name: mediaType, Type: mediaType},
 		Size:              len(a.data),
 		URL:               s.signedURL(base, a.uuid, a.ext, now),
 		PreviewURLs:       previewURLs(base, a),
 		FileCount:         1,
 		Private:           true,
-		Permissions:       permissionsJSON{CanEdit: true, CanDelete: true, CanShare: true},
+		Permissions:       permissionsJSON{Read: true, Write: true, Admin: true},
 		IsUserUpload:      true,
-		SourceApplication: "api",
-		CreatedBy:         userRefJSON{ID: s.userID, Username: uname},
+		SourceApplication: "web",
+		CreatedBy:         user,
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, body)

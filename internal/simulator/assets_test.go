@@ -17,7 +17,7 @@ var assetListKeys = []string{"assetId", "createdAt", "createdBy", "favorite", "f
 	"isUserUpload", "mediaSubtype", "mediaType", "metadata", "name", "parentAssetGroupId", "previewUrls", "private", "privateInTeam",
 	"taskId", "updatedAt", "url", "userId", "userPicture", "username"}
 
-var uploadKeys = []string{"assetId", "createdAt", "createdBy", "description", "favorite", "fileCount", "id", "isUserUpload", "name",
+var uploadKeys = []string{"annotated", "assetId", "createdAt", "createdBy", "description", "favorite", "fileCount", "id", "isUserUpload", "name",
 	"permissions", "previewUrls", "private", "size", "sourceApplication", "type", "updatedAt", "url", "user"}
 
 func (e *env) upload(query string, contentType string, body []byte) (int, map[string]any) {
@@ -154,7 +154,10 @@ func TestUploadGetDelete(t *testing.T) {
 	id := str(up["assetId"])
 	if !strings.HasPrefix(id, "user:1234-runwayml:demo@runway.local-asset:") || !strings.HasSuffix(id, str(up["id"])) ||
 		up["name"] != "my clip.mp4" || num(t, up["size"]) != float64(len(file)) || up["isUserUpload"] != true ||
-		!equalJSON(up["type"], map[string]any{"name": "video", "type": "video/mp4", "isDirectory": false}) {
+		!equalJSON(up["type"], map[string]any{"name": "video", "type": "video", "isDirectory": false}) ||
+		!equalJSON(up["permissions"], map[string]any{"read": true, "write": true, "admin": true}) ||
+		up["sourceApplication"] != "web" || up["description"] != "" || !equalJSON(up["user"], up["createdBy"]) ||
+		strings.Join(keysOf(up["user"].(map[string]any)), ",") != "firstName,id,lastName,picture,teamName,teamPicture,username" {
 		t.Errorf("upload answer %v", up)
 	}
 	status, a := e.getAsset(id)

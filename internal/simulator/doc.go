@@ -11,11 +11,13 @@
 //	POST   /v1/runwayml/gen3/video            Gen-3 Alpha video to video, taskType gen3a
 //	POST   /v1/runwayml/gen3turbo/expand      Gen-3 Alpha Turbo outpaint, taskType gen3a_turbo
 //	GET    /v1/runwayml/tasks/{taskId}        one task (also GET /tasks/?taskId=)
-//	GET    /v1/runwayml/tasks/?offset=&limit=[&statuses=]
+//	GET    /v1/runwayml/tasks/?offset=&limit=[&statuses=][&email=]
 //	DELETE /v1/runwayml/tasks/{taskId}
-//	GET    /v1/runwayml/assets/?offset=&limit=[&mediaType=]
+//	GET    /v1/runwayml/scheduler/            the tasks the gateway tracks: [{taskId, replyUrl, replyRef}]
+//	DELETE /v1/runwayml/scheduler/{taskId}    stop tracking (404 when not tracked)
+//	GET    /v1/runwayml/assets/?offset=&limit=[&mediaType=][&email=]
 //	GET    /v1/runwayml/assets/{assetId}
-//	POST   /v1/runwayml/assets/?name=[&duration=&width=&height=]   raw file body
+//	POST   /v1/runwayml/assets/?name=[&email=][&duration=&width=&height=]   raw file body
 //	DELETE /v1/runwayml/assets/{assetId}
 //	GET    /v1/runwayml/accounts/             the account configuration, keyed by email
 //	GET    /v1/runwayml/accounts/{email}      one account configuration
@@ -32,14 +34,28 @@
 // credits (412 when permitted-used is below the cost, unless exploreMode).
 // Costs: gen2/extend 20 (4 s x 5), gen3/video seconds x 10, gen3turbo/expand
 // seconds x 5. When seconds is not given, gen3/video and gen3turbo/expand use
-// the input asset's duration (5 when it is at most 7.5 s, else 10) and 10
-// when the asset has none, as the gateway documents for both endpoints.
+// the input asset's duration and 10 when the asset has none, as the gateway
+// documents for both endpoints; how a duration other than 5 or 10 maps is
+// not documented, and the simulator assumes 5 up to 7.5 s, else 10.
 //
-// The simulator has exactly one account (Options.AccountEmail, Options.MaxJobs):
-// the account endpoints are read-only (other methods answer 405), echo
-// MaskedPassword instead of a password and a session JWT (SessionToken),
-// and answer 404 for another email. The features' used credits are the sum
-// of what the creates charged, unless SetCredits set them.
+// Only the create answer carries replyUrl, replyRef, features and code;
+// GET /tasks/{taskId} and the task list answer the bare task, as the
+// gateway documents. A task is tracked by the gateway's scheduler from its
+// create until it is final (or deleted): GET /scheduler/ lists it with its
+// reply fields, and only tracked tasks count against their account's
+// MaxJobs. DELETE /scheduler/{taskId} stops the tracking, freeing the slot,
+// while the generation runs on, produces its artifact and stays charged.
+// Artifacts and generated assets name their task by its full id.
+//
+// Accounts (Options.AccountEmail, Options.AccountEmails, Options.MaxJobs
+// per account): task and asset ids carry the account's email; a generation
+// runs on the account that owns its input asset. With two or more accounts,
+// GET and POST /assets/, the GET /tasks/ list and GET /features/ answer 400
+// without `email`, and 404 for an email that is no configured account. The
+// account endpoints are read-only (other methods answer 405), echo
+// MaskedPassword instead of a password and a session JWT (SessionToken).
+// Credits are one pool for all accounts: the features' used credits are
+// the sum of what the creates charged, unless SetCredits set them.
 //
 // Tasks follow a clock computed from timestamps (no goroutines): PENDING for
 // QueueDelay, RUNNING for TaskDuration with progressRatio rising as a string
@@ -58,8 +74,10 @@
 //
 // Tests steer the simulator with Inject (faults: error statuses in the
 // gateway's shapes, both 429 forms, delays, dropped connections, raw bodies),
-// SetCredits, SetTaskDuration, HoldTasks, ForgetTask and a fake clock
-// (Options.Now), and read Stats, Polls, CompletedAt and TaskCost.
+// SetCredits, SetTaskDuration, HoldTasks, ForgetTask, SetTaskStatus (a
+// status the gateway does not document, such as CANCELED for a task
+// cancelled in Runway's web app) and a fake clock (Options.Now), and read
+// Stats, Polls, CompletedAt, TaskCost and Tracked.
 //
 // # Demo assets
 //

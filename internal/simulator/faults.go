@@ -124,7 +124,7 @@ func (s *Simulator) writeFaultStatus(w http.ResponseWriter, f Fault) {
 		if f.Busy429 {
 			s.mu.Lock()
 			s.advanceLocked(s.now())
-			body := s.busyAnswerLocked(s.maxJobs)
+			body := s.busyAnswerLocked(s.email, s.maxJobs)
 			s.mu.Unlock()
 			writeJSON(w, f.Status, body)
 		} else {

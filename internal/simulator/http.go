@@ -130,6 +130,16 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, rel string) {
 		}
 	case strings.HasPrefix(rel, "/assets/"):
 		routeItem(w, r, "/assets/", rel, s.handleAssetGet, s.handleAssetDelete)
+	case trimmed == "/scheduler":
+		if !allowMethod(w, r, http.MethodGet) {
+			return
+		}
+		s.handleSchedulerList(w)
+	case strings.HasPrefix(rel, "/scheduler/"):
+		if !allowMethod(w, r, http.MethodDelete) {
+			return
+		}
+		s.handleSchedulerDelete(w, pathID(r, "/scheduler/", rel))
 	case trimmed == "/accounts" || strings.HasPrefix(rel, "/accounts/") || trimmed == "/features":
 		s.routeAccounts(w, r, rel)
 	default:

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	mrand "math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -37,8 +38,17 @@ type Options struct {
 	Token string
 	// UserID is the useapi.net user id embedded in task and asset ids; default 1234.
 	UserID int
-	// AccountEmail is the single configured Runway account; default "demo@runway.local".
+	// AccountEmail is the first configured Runway account, which holds the
+	// demo assets; default "demo@runway.local" (or AccountEmails[0]).
 	AccountEmail string
+	// AccountEmails lists every configured Runway account (AccountEmail is
+	// added first when missing). With two or more, GET /assets/,
+	// POST /assets/, the GET /tasks/ list and GET /features/ require an
+	// `email` query parameter, as the gateway documents; ids carry the
+	// account that owns the asset or task, and a generation runs (and counts
+	// against MaxJobs) on the account that owns its input asset. Credits
+	// are one pool shared by every account.
+	AccountEmails []string
 	// TaskDuration is the length of the RUNNING phase; default 3s.
 	TaskDuration time.Duration
 	// QueueDelay is the PENDING phase before RUNNING; default TaskDuration/10
@@ -80,6 +90,8 @@ type Stats struct {
 	// Uploads counts accepted asset uploads; Deletes accepted deletes of
 	// tasks and assets.
 	Uploads, Deletes int
+	// Untracked counts accepted DELETE /scheduler/{taskId}.
+	Untracked int
 	// Requests counts every request, files included.
 	Requests int
 }
@@ -92,7 +104,8 @@ type Simulator struct {
 
 	token      string
 	userID     int
-	email      string
+	email      string   // the first account: demo assets, default of single-account calls
+	accounts   []string // every configured account, email first
 	queueDelay time.Duration
 	queueAuto  bool // queueDelay follows taskDuration/10
 	taskDur    time.Duration
@@ -127,6 +140,15 @@ func New(opts Options) *Simulator {
 	}
 	if opts.AccountEmail == "" {
 		opts.AccountEmail = DefaultAccountEmail
+		if len(opts.AccountEmails) > 0 {
+			opts.AccountEmail = opts.AccountEmails[0]
+		}
+	}
+	accounts := []string{opts.AccountEmail}
+	for _, e := range opts.AccountEmails {
+		if e != "" && !slices.ContainsFunc(accounts, func(a string) bool { return strings.EqualFold(a, e) }) {
+			accounts = append(accounts, e)
+		}
 	}
 	if opts.TaskDuration <= 0 {
 		opts.TaskDuration = DefaultTaskDuration
@@ -158,6 +180,7 @@ func New(opts Options) *Simulator {
 		token:      opts.Token,
 		userID:     opts.UserID,
 		email:      opts.AccountEmail,
+		accounts:   accounts,
 		queueDelay: opts.QueueDelay,
 		queueAuto:  queueAuto,
 		taskDur:    opts.TaskDuration,
@@ -187,8 +210,22 @@ func newStats() Stats {
 // Token returns the bearer token the simulator accepts.
 func (s *Simulator) Token() string { return s.token }
 
-// AccountEmail returns the configured Runway account email.
+// AccountEmail returns the first configured Runway account email.
 func (s *Simulator) AccountEmail() string { return s.email }
+
+// AccountEmails returns every configured Runway account email, the first
+// one first.
+func (s *Simulator) AccountEmails() []string { return append([]string(nil), s.accounts...) }
+
+// account returns the configured account named by email (case-insensitive).
+func (s *Simulator) account(email string) (string, bool) {
+	for _, a := range s.accounts {
+		if strings.EqualFold(a, email) {
+			return a, true
+		}
+	}
+	return "", false
+}
 
 // Stats returns a deep copy of the counters.
 func (s *Simulator) Stats() Stats {
@@ -360,17 +397,19 @@ func (s *Simulator) newUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-func (s *Simulator) taskIDFor(uuid string) string {
-	return fmt.Sprintf("user:%d-runwayml:%s-task:%s", s.userID, s.email, uuid)
+// taskIDFor and assetIDFor build the gateway's ids, which name the account
+// that owns the task or asset.
+func (s *Simulator) taskIDFor(email, uuid string) string {
+	return fmt.Sprintf("user:%d-runwayml:%s-task:%s", s.userID, email, uuid)
 }
 
-func (s *Simulator) assetIDFor(uuid string) string {
-	return fmt.Sprintf("user:%d-runwayml:%s-asset:%s", s.userID, s.email, uuid)
+func (s *Simulator) assetIDFor(email, uuid string) string {
+	return fmt.Sprintf("user:%d-runwayml:%s-asset:%s", s.userID, email, uuid)
 }
 
-// username is the account's display name, as the asset list reports it.
-func (s *Simulator) username() string {
-	name, _, _ := strings.Cut(s.email, "@")
+// username is an account's display name, as the asset list reports it.
+func username(email string) string {
+	name, _, _ := strings.Cut(email, "@")
 	return name
 }
 

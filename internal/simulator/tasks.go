@@ -29,6 +29,7 @@ const moderatedStopRatio = 0.4
 // terminal transition (artifact asset, freed slot) at the computed instant.
 type task struct {
 	uuid, taskID string
+	email        string // the account running it (the input asset's owner)
 	path         string // create endpoint, e.g. "/gen2/extend"
 	taskType     string // gen2, gen3a, gen3a_turbo
 	name         string // task name; the artifact file is name+".mp4"
@@ -44,13 +45,22 @@ type task struct {
 	status       string // only meaningful once terminal
 	completedAt  time.Time
 	gone         bool // deleted or forgotten: answers 404
-	cost         int
-	replyURL     *string
-	replyRef     *string
-	params       createParams
-	outW, outH   int
-	outDur       time.Duration
-	artifacts    []*asset
+	// tracked: the gateway's scheduler still follows the task (GET
+	// /scheduler/ lists it and it counts against the account's maxJobs),
+	// from its create until it is final, deleted, forced to another status
+	// or removed with DELETE /scheduler/{taskId}.
+	tracked bool
+	// forced is a status set by SetTaskStatus (e.g. CANCELED), answered
+	// from then on in place of the computed one.
+	forced     string
+	forcedAt   time.Time
+	cost       int
+	replyURL   *string
+	replyRef   *string
+	params     createParams
+	outW, outH int
+	outDur     time.Duration
+	artifacts  []*asset
 	// images is how many images an image task makes (0 for a video task).
 	images int
 
@@ -117,6 +127,7 @@ func (s *Simulator) advanceLocked(now time.Time) {
 
 func (s *Simulator) finishLocked(t *task) {
 	t.terminal = true
+	t.tracked = false
 	t.completedAt = t.endAt
 	if t.fail {
 		t.status = statusFailed
@@ -127,7 +138,7 @@ func (s *Simulator) finishLocked(t *task) {
 		for i := range t.images {
 			a := &asset{
 				uuid: s.newUUID(), name: fmt.Sprintf("%s %d.png", t.name, i+1), mediaType: "image", contentType: "image/png",
-				ext: "png", created: t.endAt, taskUUID: t.uuid, taskID: t.taskID, width: t.outW, height: t.outH, generated: true,
+				ext: "png", created: t.endAt, email: t.email, taskID: t.taskID, width: t.outW, height: t.outH, generated: true,
 			}
 			a.data = generatedPNG(t.outW, t.outH, i)
 			s.addAssetLocked(a)
@@ -142,7 +153,7 @@ func (s *Simulator) finishLocked(t *task) {
 		contentType: "video/mp4",
 		ext:         "mp4",
 		created:     t.endAt,
-		taskUUID:    t.uuid,
+		email:       t.email,
 		taskID:      t.taskID,
 		width:       t.outW,
 		height:      t.outH,
@@ -152,7 +163,7 @@ func (s *Simulator) finishLocked(t *task) {
 		legacyMeta:  t.taskType == "gen2",
 		generated:   true,
 	}
-	a.data = MinimalMP4(a.width, a.height, t.outDur)
+	a.data = taskVideo(t)
 	s.addAssetLocked(a)
 	t.artifacts = []*asset{a}
 }
@@ -160,6 +171,7 @@ func (s *Simulator) finishLocked(t *task) {
 // removeTaskLocked makes a task vanish (DELETE /tasks or ForgetTask).
 func (s *Simulator) removeTaskLocked(t *task) {
 	t.gone = true
+	t.tracked = false
 	s.active = slices.DeleteFunc(s.active, func(x *task) bool { return x == t })
 }
 
@@ -191,14 +203,15 @@ type taskJSON struct {
 	EstimatedTimeToStartSeconds any            `json:"estimatedTimeToStartSeconds"`
 	Artifacts                   []artifactJSON `json:"artifacts"`
 	SharedAsset                 any            `json:"sharedAsset"`
-	ReplyURL                    *string        `json:"replyUrl,omitempty"`
-	ReplyRef                    *string        `json:"replyRef,omitempty"`
 }
 
 // createAnswer is the 200 answer of a create endpoint: the task plus the
 // account features, reply fields (null when not given) and code, exactly the
-// keys of the documented examples (testdata/*_200.json). The outer replyUrl/replyRef dominate the
-// embedded omitempty ones.
+// keys of the documented examples (testdata/*_200.json). Only the create
+// answer carries them: GET /tasks/{taskId} and the task list answer the
+// bare task (taskJSON), as the gateway's documented examples do; replyUrl
+// and replyRef can be read back only from GET /scheduler/ while the task
+// is tracked.
 type createAnswer struct {
 	taskJSON
 	Features featuresJSON `json:"features"`
@@ -284,10 +297,13 @@ func (s *Simulator) renderTaskLocked(t *task, now time.Time, base string) taskJS
 		TaskType:  t.taskType,
 		Options:   s.renderOptionsLocked(t, now, base),
 		Artifacts: []artifactJSON{},
-		ReplyURL:  t.replyURL,
-		ReplyRef:  t.replyRef,
 	}
 	switch {
+	case t.forced != "":
+		// A status the gateway does not document (a task cancelled in
+		// Runway's web app): no progress, no artifact.
+		j.Status = t.forced
+		j.UpdatedAt = timestamp(t.forcedAt)
 	case t.terminal:
 		j.Status = t.status
 		j.UpdatedAt = timestamp(t.completedAt)
@@ -338,7 +354,7 @@ func (s *Simulator) renderArtifactLocked(a *asset, now time.Time, base string) a
 		UpdatedAt:          timestamp(a.created),
 		UserID:             s.userID,
 		CreatedBy:          s.userID,
-		TaskID:             a.taskUUID,
+		TaskID:             a.taskID,
 		ParentAssetGroupID: s.groupID,
 		Filename:           a.name,
 		URL:                s.signedURL(base, a.uuid, a.ext, now),
@@ -381,7 +397,8 @@ func (s *Simulator) handleTaskDelete(w http.ResponseWriter, id string) {
 var successAnswer = map[string]any{"success": true, "code": 200}
 
 // handleTaskQuery answers GET /tasks/?taskId= (one task) and
-// GET /tasks/?offset=&limit=[&statuses=] (newest first).
+// GET /tasks/?offset=&limit=[&statuses=][&email=] (the account's tasks,
+// newest first; email is required when several accounts are configured).
 func (s *Simulator) handleTaskQuery(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Has("taskId") {
@@ -401,6 +418,11 @@ func (s *Simulator) handleTaskQuery(w http.ResponseWriter, r *http.Request) {
 	limit, msg := queryInt(q, "limit", 1, 1000)
 	if msg != "" {
 		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	email, status, msg := s.accountParam(q)
+	if msg != "" {
+		writeError(w, status, msg)
 		return
 	}
 	want := map[string]bool{}
@@ -423,7 +445,7 @@ func (s *Simulator) handleTaskQuery(w http.ResponseWriter, r *http.Request) {
 	var all []taskJSON
 	for i := len(s.order) - 1; i >= 0; i-- {
 		t := s.order[i]
-		if t.gone {
+		if t.gone || t.email != email {
 			continue
 		}
 		j := s.renderTaskLocked(t, now, base)

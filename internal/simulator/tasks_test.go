@@ -80,7 +80,7 @@ func TestTaskLifecycle(t *testing.T) {
 	if !equalJSON(art["metadata"], wantMeta) {
 		t.Errorf("metadata %v, want %v", art["metadata"], wantMeta)
 	}
-	if art["taskId"] != got["id"] || !strings.HasPrefix(str(art["assetId"]), "user:1234-runwayml:demo@runway.local-asset:") ||
+	if art["taskId"] != got["taskId"] || !strings.HasPrefix(str(art["assetId"]), "user:1234-runwayml:demo@runway.local-asset:") ||
 		!strings.HasSuffix(str(art["assetId"]), str(art["id"])) || !strings.HasSuffix(str(art["filename"]), ".mp4") ||
 		num(t, art["userId"]) != 1234 || art["private"] != true {
 		t.Errorf("artifact %v", art)
@@ -111,7 +111,7 @@ func TestTaskLifecycle(t *testing.T) {
 
 	// The artifact is an asset: newest in the list, and usable as input.
 	status, list := e.call(http.MethodGet, "/assets/?offset=0&limit=1&mediaType=video", nil)
-	if status != 200 || str(dig(t, list, 0, "assetId")) != str(art["assetId"]) || dig(t, list, 0, "taskId") != got["id"] ||
+	if status != 200 || str(dig(t, list, 0, "assetId")) != str(art["assetId"]) || dig(t, list, 0, "taskId") != got["taskId"] || dig(t, list, 0, "mediaSubtype") != nil ||
 		dig(t, list, 0, "isUserUpload") != false || num(t, dig(t, list, 0, "fileSize")) != float64(len(body)) {
 		t.Errorf("asset list head %v", list)
 	}

@@ -381,12 +381,14 @@ func jsonObject(b []byte) (map[string]json.RawMessage, bool) {
 	return obj, true
 }
 
-// ListAllAssets pages through GET /assets/ (pages of 50) until a short
+// ListAllAssets pages through GET /assets/ (pages of 50) of the account
+// email names ("" for the only account: the gateway requires email once
+// several accounts are configured) until a short
 // page, the gateway's offset limit (1000), or maxAssets assets (maxAssets
 // <= 0 means all the gateway will list). Assets repeated across pages,
 // which happens when an upload shifts the listing while paging, are kept
 // once.
-func (c *Client) ListAllAssets(ctx context.Context, mediaType string, maxAssets int) ([]Asset, error) {
+func (c *Client) ListAllAssets(ctx context.Context, mediaType, email string, maxAssets int) ([]Asset, error) {
 	out := []Asset{}
 	seen := map[string]bool{}
 	for offset := 0; offset <= maxAssetOffset; {
@@ -394,7 +396,7 @@ func (c *Client) ListAllAssets(ctx context.Context, mediaType string, maxAssets 
 		if maxAssets > 0 && maxAssets-len(out) < limit {
 			limit = maxAssets - len(out)
 		}
-		page, err := c.ListAssets(ctx, ListAssetsParams{Offset: offset, Limit: limit, MediaType: mediaType})
+		page, err := c.ListAssets(ctx, ListAssetsParams{Offset: offset, Limit: limit, MediaType: mediaType, Email: email})
 		if err != nil {
 			return nil, err
 		}

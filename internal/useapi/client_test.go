@@ -695,7 +695,7 @@ func TestListAllAssets(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			g := pagedGateway(t, tc.total, tc.full)
 			c, _, _ := testClient(t, g, nil)
-			assets, err := c.ListAllAssets(context.Background(), "video", tc.max)
+			assets, err := c.ListAllAssets(context.Background(), "video", "", tc.max)
 			if err != nil || len(assets) != tc.wantCount {
 				t.Fatalf("err %v count %d", err, len(assets))
 			}
@@ -735,7 +735,7 @@ func TestListAllAssetsDeduplicates(t *testing.T) {
 		reply(w, 200, b)
 	})
 	c, _, _ := testClient(t, g, nil)
-	assets, err := c.ListAllAssets(context.Background(), "", 0)
+	assets, err := c.ListAllAssets(context.Background(), "", "", 0)
 	if err != nil || len(assets) != 60 {
 		t.Fatalf("err %v count %d", err, len(assets))
 	}

@@ -5,8 +5,9 @@ import (
 )
 
 // Task statuses documented by the gateway. Only StatusSucceeded and
-// StatusFailed are terminal; anything else, including a status this package
-// has never seen, means the task is still in progress.
+// StatusFailed are terminal. A status the gateway does not document (Runway
+// reports CANCELED for a task cancelled in its web app) is not terminal by
+// itself; WaitForTask treats one that persists as final (UnknownStatusError).
 const (
 	StatusPending   = "PENDING"
 	StatusRunning   = "RUNNING"
@@ -113,8 +114,8 @@ type Task struct {
 	// Options echoes the generation settings; its shape depends on TaskType
 	// (e.g. gen2 nests gen2Options), so it stays raw JSON.
 	Options json.RawMessage `json:"options"`
-	// Status is one of the Status constants, or a value unknown to this package
-	// (treat it as not finished).
+	// Status is one of the Status constants, or a value the gateway does not
+	// document, such as CANCELED (see UnknownStatusError).
 	Status string `json:"status"`
 	// Error is null, a string or an object; read it with FailureDetail.
 	Error        json.RawMessage `json:"error"`
@@ -126,8 +127,10 @@ type Task struct {
 	// Artifacts are present once the task SUCCEEDED.
 	Artifacts   []Artifact      `json:"artifacts"`
 	SharedAsset json.RawMessage `json:"sharedAsset"`
-	// Features, ReplyURL, ReplyRef and Code appear only in create answers;
-	// pointers keep them absent (not zero) elsewhere.
+	// Features, ReplyURL, ReplyRef and Code appear only in create answers:
+	// GET /tasks/{taskId} and the task list never carry them (replyUrl and
+	// replyRef are readable later only through GET /scheduler/, while the
+	// gateway tracks the task). Pointers keep them absent (not zero).
 	Features *Features `json:"features,omitempty"`
 	ReplyURL *string   `json:"replyUrl,omitempty"`
 	ReplyRef *string   `json:"replyRef,omitempty"`
@@ -173,7 +176,8 @@ type Artifact struct {
 	// UserID and CreatedBy are Runway user numbers.
 	UserID    FlexNumber `json:"userId"`
 	CreatedBy FlexNumber `json:"createdBy"`
-	// TaskID is the bare UUID of the producing task.
+	// TaskID is the full id of the producing task
+	// (user:<id>-runwayml:<email>-task:<uuid>), as Task.TaskID.
 	TaskID             string  `json:"taskId,omitempty"`
 	ParentAssetGroupID *string `json:"parentAssetGroupId"`
 	Filename           string  `json:"filename,omitempty"`
@@ -221,9 +225,11 @@ type Asset struct {
 	URL         string   `json:"url"`
 	PreviewURLs []string `json:"previewUrls"`
 	// MediaType is "video", "image" or "audio".
-	MediaType    string     `json:"mediaType,omitempty"`
-	MediaSubtype string     `json:"mediaSubtype,omitempty"`
-	FileCount    FlexNumber `json:"fileCount"`
+	MediaType string `json:"mediaType,omitempty"`
+	// MediaSubtype is null in every documented example (its values are
+	// undocumented); kept verbatim, absent or null.
+	MediaSubtype json.RawMessage `json:"mediaSubtype,omitempty"`
+	FileCount    FlexNumber      `json:"fileCount"`
 	// FileSize is a number in listings; see FileSizeBytes.
 	FileSize            FlexNumber `json:"fileSize"`
 	FileExtStandardized string     `json:"fileExtStandardized,omitempty"`
@@ -239,7 +245,7 @@ type Asset struct {
 	Private       *bool           `json:"private,omitempty"`
 	PrivateInTeam *bool           `json:"privateInTeam,omitempty"`
 	// ParentAssetGroupID and TaskID are null for uploads; without omitempty a
-	// null survives a round trip.
+	// null survives a round trip. TaskID is the producing task's full id.
 	ParentAssetGroupID *string `json:"parentAssetGroupId"`
 	TaskID             *string `json:"taskId"`
 	Favorite           *bool   `json:"favorite,omitempty"`
@@ -251,7 +257,9 @@ type UploadedAsset struct {
 	// AssetID is what later calls take; the rest is informational.
 	AssetID string `json:"assetId"`
 	ID      string `json:"id"`
-	// User, Permissions and CreatedBy are objects of undocumented shape.
+	// User and CreatedBy are the uploading user ({id, username, firstName,
+	// lastName, picture, teamName, teamPicture} in the documented example),
+	// Permissions {read, write, admin}; all kept verbatim.
 	User      json.RawMessage `json:"user,omitempty"`
 	CreatedAt string          `json:"createdAt,omitempty"`
 	UpdatedAt string          `json:"updatedAt,omitempty"`
@@ -266,6 +274,7 @@ type UploadedAsset struct {
 	FileCount         FlexNumber      `json:"fileCount"`
 	Private           *bool           `json:"private,omitempty"`
 	Permissions       json.RawMessage `json:"permissions,omitempty"`
+	Annotated         *bool           `json:"annotated,omitempty"`
 	IsUserUpload      *bool           `json:"isUserUpload,omitempty"`
 	SourceApplication *string         `json:"sourceApplication,omitempty"`
 	CreatedBy         json.RawMessage `json:"createdBy,omitempty"`
@@ -274,7 +283,8 @@ type UploadedAsset struct {
 
 // AssetType describes the kind of an uploaded asset.
 type AssetType struct {
-	// Name is the display kind ("video"); Type the MIME type.
+	// Name and Type both name the media kind in the documented example
+	// ({"name":"image","type":"image"}); other values are kept as sent.
 	Name        string `json:"name"`
 	Type        string `json:"type"`
 	IsDirectory bool   `json:"isDirectory"`

@@ -333,7 +333,7 @@ func TestRoundTripAssets(t *testing.T) {
 		}
 		out, _ := json.Marshal(up)
 		jsonEqual(t, raw, out)
-		if up.AssetID != "user:1234-runwayml:someone@example.com-asset:5e6f7a8b-0000-4000-8000-abcdefabcdef" || up.Type == nil || up.Type.Type != "video/mp4" {
+		if up.AssetID != "user:1234-runwayml:someone@example.com-asset:5e6f7a8b-0000-4000-8000-abcdefabcdef" || up.Type == nil || up.Type.Type != "video" {
 			t.Fatalf("%+v", up)
 		}
 		if n, ok := up.Size.Int64(); !ok || n != 4567890 {

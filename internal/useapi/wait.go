@@ -19,6 +19,27 @@ const (
 	DefaultMaxPollInterval = 30 * time.Second
 )
 
+// DefaultUnknownStatusPolls is WaitOptions.UnknownStatusPolls' default.
+const DefaultUnknownStatusPolls = 3
+
+// UnknownStatusError ends a wait whose task kept reporting a status the
+// gateway does not document (PENDING, RUNNING, THROTTLED, SUCCEEDED and
+// FAILED are the documented ones). Runway itself has more: a task cancelled
+// in Runway's web app reports CANCELED (or CANCELLED), and never moves
+// again, so waiting on would only run into the timeout. Callers treat it as
+// a final failure; Status is the raw value.
+type UnknownStatusError struct {
+	TaskID string
+	Status string
+	// Polls is how many consecutive polls reported an unknown status.
+	Polls int
+}
+
+func (e *UnknownStatusError) Error() string {
+	return fmt.Sprintf("useapi: task %s reported the status %q, which the gateway does not document, on %d consecutive polls; "+
+		"treated as final (a task cancelled in Runway's web app reports CANCELED)", e.TaskID, e.Status, e.Polls)
+}
+
 // completionMargin is how long after the predicted completion the poll is
 // sent, so that the task has had time to flip to SUCCEEDED.
 const completionMargin = 250 * time.Millisecond
@@ -59,6 +80,10 @@ type WaitOptions struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Now is the clock used to measure progress rates (tests).
 	Now func() time.Time
+	// UnknownStatusPolls is how many consecutive polls may report a status
+	// the gateway does not document before the wait ends with an
+	// *UnknownStatusError (default DefaultUnknownStatusPolls).
+	UnknownStatusPolls int
 	// Initial is the task as the caller last saw it, typically the create
 	// answer. When set, the first poll is scheduled from it instead of
 	// being sent at once (saving a poll that would only say PENDING); when
@@ -77,8 +102,10 @@ type WaitOptions struct {
 // closes in on the predicted completion (re-estimating on the way while it
 // is far off) and polls just after it; with nothing to go on
 // it backs off gently from MinInterval towards MaxInterval. Every wait is
-// clamped to [MinInterval, MaxInterval]. Unknown statuses are logged once
-// and waited on like PENDING.
+// clamped to [MinInterval, MaxInterval]. A status the gateway does not
+// document is logged and polled again (backing off from MinInterval); once
+// UnknownStatusPolls consecutive polls report one, the wait ends with that
+// task and an *UnknownStatusError, which the caller reports as a failure.
 //
 // Transient poll failures (network errors, 5xx, 429, undecodable answers)
 // are logged and waited out until ctx ends; 4xx answers such as 401 and
@@ -100,6 +127,11 @@ func (c *Client) WaitForTask(ctx context.Context, taskID string, opts WaitOption
 	}
 	plan := &pollPlanner{min: minI, max: maxI}
 	warned := map[string]bool{}
+	unknownLimit := opts.UnknownStatusPolls
+	if unknownLimit <= 0 {
+		unknownLimit = DefaultUnknownStatusPolls
+	}
+	unknownRun := 0
 	var last *Task
 
 	stop := func(cause error) (*Task, error) {
@@ -153,11 +185,19 @@ func (c *Client) WaitForTask(ctx context.Context, taskID string, opts WaitOption
 		if IsTerminal(t.Status) {
 			return t, nil
 		}
-		if !knownStatus(t.Status) && !warned[t.Status] {
-			warned[t.Status] = true
-			c.logf(ctx, transport.LevelWarn, "the gateway reported an unknown task status; treating it as not finished", map[string]any{
-				"task_id": taskID, "status": t.Status,
-			})
+		if knownStatus(t.Status) {
+			unknownRun = 0
+		} else {
+			unknownRun++
+			if unknownRun >= unknownLimit {
+				return t, &UnknownStatusError{TaskID: taskID, Status: t.Status, Polls: unknownRun}
+			}
+			if !warned[t.Status] {
+				warned[t.Status] = true
+				c.logf(ctx, transport.LevelWarn, "the gateway reported an unknown task status; polling again before treating it as final", map[string]any{
+					"task_id": taskID, "status": t.Status, "polls_left": unknownLimit - unknownRun,
+				})
+			}
 		}
 		d := plan.next(t, now())
 		fields := map[string]any{"task_id": taskID, "status": t.Status, "delay_ms": d.Milliseconds()}
@@ -170,6 +210,9 @@ func (c *Client) WaitForTask(ctx context.Context, taskID string, opts WaitOption
 		}
 	}
 }
+
+// IsKnownStatus reports whether the gateway documents a task status.
+func IsKnownStatus(s string) bool { return knownStatus(s) }
 
 func knownStatus(s string) bool {
 	switch s {

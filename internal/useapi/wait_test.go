@@ -97,27 +97,61 @@ func TestWaitForTaskUsesStartEstimate(t *testing.T) {
 	}
 }
 
-func TestWaitForTaskUnknownStatusKeepsWaiting(t *testing.T) {
-	g := newGateway(t, scripted(
-		ok(taskBody(t, "CANCELED_MAYBE", "null", "null")),
-		ok(taskBody(t, "CANCELED_MAYBE", "null", "null")),
-		ok(taskBody(t, "CANCELED_MAYBE", "null", "null")),
-		ok(taskBody(t, "", "null", "null")),
-		ok(readFixture(t, "task_succeeded.json")),
-	))
-	c, _, logs := testClient(t, g, nil)
-	clock := newFakeClock()
-	task, err := c.WaitForTask(context.Background(), "t", WaitOptions{Sleep: clock.Sleep, Now: clock.Now})
-	if err != nil || task.Status != StatusSucceeded || g.Count() != 5 {
-		t.Fatalf("err %v requests %d", err, g.Count())
-	}
-	if n := logs.CountContaining("warn", "unknown task status"); n != 2 {
-		t.Fatalf("want one warning per unknown status (CANCELED_MAYBE and empty), got %d:\n%s", n, logs.Text())
-	}
-	// Gentle backoff from MinInterval while nothing is known.
-	s := clock.Sleeps()
-	if s[0] != time.Second || s[1] != 1500*time.Millisecond || s[2] != 2250*time.Millisecond {
-		t.Fatalf("sleeps %v", s)
+// A status the gateway does not document is polled again; one that
+// persists over UnknownStatusPolls consecutive polls ends the wait with an
+// *UnknownStatusError carrying the raw status, so that a task cancelled in
+// Runway's web app does not keep an apply waiting until its timeout.
+func TestWaitForTaskUnknownStatus(t *testing.T) {
+	unknown := func(status string) func(w http.ResponseWriter) { return ok(taskBody(t, status, "null", "null")) }
+	running := ok(taskBody(t, StatusRunning, `"0.5"`, "0"))
+	succeeded := ok(readFixture(t, "task_succeeded.json"))
+	for _, tc := range []struct {
+		name     string
+		answers  []func(w http.ResponseWriter)
+		limit    int
+		polls    int    // requests sent
+		status   string // final status returned
+		giveUp   bool   // an *UnknownStatusError
+		warnings int
+	}{
+		{"CANCELED three times gives up", []func(w http.ResponseWriter){unknown("CANCELED")}, 0, 3, "CANCELED", true, 1},
+		{"CANCELLED spelling too", []func(w http.ResponseWriter){unknown("CANCELLED")}, 0, 3, "CANCELLED", true, 1},
+		{"an empty status counts", []func(w http.ResponseWriter){unknown("")}, 0, 3, "", true, 1},
+		{"a custom limit", []func(w http.ResponseWriter){unknown("CANCELED")}, 5, 5, "CANCELED", true, 1},
+		{"mixed unknown statuses are consecutive", []func(w http.ResponseWriter){unknown("X"), unknown("Y"), unknown("X")}, 0, 3, "X", true, 2},
+		{"a known status in between resets the count", []func(w http.ResponseWriter){
+			unknown("CANCELED_MAYBE"), unknown("CANCELED_MAYBE"), running, unknown("CANCELED_MAYBE"), unknown(""), succeeded,
+		}, 0, 6, StatusSucceeded, false, 2},
+		{"a transient unknown status then success", []func(w http.ResponseWriter){unknown("QUEUED"), succeeded}, 0, 2, StatusSucceeded, false, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newGateway(t, scripted(tc.answers...))
+			c, _, logs := testClient(t, g, nil)
+			clock := newFakeClock()
+			task, err := c.WaitForTask(context.Background(), "t", WaitOptions{Sleep: clock.Sleep, Now: clock.Now, UnknownStatusPolls: tc.limit})
+			var use *UnknownStatusError
+			if gaveUp := errors.As(err, &use); gaveUp != tc.giveUp || (!tc.giveUp && err != nil) {
+				t.Fatalf("err %v, want give-up %v", err, tc.giveUp)
+			}
+			if task == nil || task.Status != tc.status || g.Count() != tc.polls {
+				t.Fatalf("task %+v after %d polls, want status %q after %d", task, g.Count(), tc.status, tc.polls)
+			}
+			if tc.giveUp && (use.Status != tc.status || use.TaskID != "t" || use.Polls != g.Count() ||
+				!strings.Contains(err.Error(), fmt.Sprintf("%q", tc.status))) {
+				t.Errorf("error %+v: %v", use, err)
+			}
+			if n := logs.CountContaining("warn", "unknown task status"); n != tc.warnings {
+				t.Errorf("%d warnings, want %d:\n%s", n, tc.warnings, logs.Text())
+			}
+			// Backoff from MinInterval: the verdict comes within seconds.
+			var total time.Duration
+			for _, d := range clock.Sleeps() {
+				total += d
+			}
+			if tc.giveUp && total > 10*time.Second*time.Duration(max(1, tc.limit)) {
+				t.Errorf("gave up only after %v (sleeps %v)", total, clock.Sleeps())
+			}
+		})
 	}
 }
 

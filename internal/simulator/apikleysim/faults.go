@@ -35,6 +35,10 @@ type Fault struct {
 	// Msg is the envelope message of an overridden answer; default a
 	// description of Code.
 	Msg string
+	// MessageKey answers the overridden envelope's text under `message`
+	// instead of `msg`: the gateway's documented error schemas use both
+	// names.
+	MessageKey bool
 	// Drop closes the connection without answering and without processing
 	// the request.
 	Drop bool
@@ -130,6 +134,14 @@ func (g *Gateway) answerFault(w http.ResponseWriter, f Fault) bool {
 		msg := f.Msg
 		if msg == "" {
 			msg = defaultFaultMsg(code)
+		}
+		if f.MessageKey {
+			g.mu.Lock()
+			g.stats.Codes[code]++
+			g.mu.Unlock()
+			b, _ := json.Marshal(map[string]any{"code": code, "message": msg, "data": nil})
+			fault.WriteBody(w, status, "application/json", string(b))
+			return true
 		}
 		g.writeEnvelope(w, status, code, msg, nil)
 	default:

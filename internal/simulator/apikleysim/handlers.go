@@ -20,8 +20,10 @@ import (
 
 // Validation limits of the documented gateway.
 const (
-	// MaxPromptLength is the documented prompt limit, in characters.
-	MaxPromptLength = 1800
+	// MaxPromptLength is the documented prompt limit of a generate, in
+	// characters; MaxExtendPromptLength that of an extend.
+	MaxPromptLength       = 1800
+	MaxExtendPromptLength = 2048
 	// FailImageHost is an imageUrl host the simulator "cannot fetch": a
 	// generate with it answers code 451, as the gateway does for images it
 	// cannot download.
@@ -93,13 +95,13 @@ func str(p *string) string {
 	return *p
 }
 
-func validatePrompt(p *string) (string, error) {
+func validatePrompt(p *string, maxLen int) (string, error) {
 	s := str(p)
 	if strings.TrimSpace(s) == "" {
 		return "", errValidation("prompt is required")
 	}
-	if n := utf8.RuneCountInString(s); n > MaxPromptLength {
-		return "", errValidation(fmt.Sprintf("prompt is too long: %d characters, at most %d", n, MaxPromptLength))
+	if n := utf8.RuneCountInString(s); n > maxLen {
+		return "", errValidation(fmt.Sprintf("prompt is too long: %d characters, at most %d", n, maxLen))
 	}
 	return s, nil
 }
@@ -132,7 +134,7 @@ func validateURL(field string, p *string) (string, error) {
 func validateGenerate(b *generateBody) (*task, error) {
 	t := &task{}
 	var err error
-	if t.prompt, err = validatePrompt(b.Prompt); err != nil {
+	if t.prompt, err = validatePrompt(b.Prompt, MaxPromptLength); err != nil {
 		return nil, err
 	}
 	raw := strings.Trim(string(b.Duration), `" `)
@@ -186,12 +188,14 @@ func validateExtend(b *extendBody) (*task, error) {
 	if t.parentID = strings.TrimSpace(str(b.TaskID)); t.parentID == "" {
 		return nil, errValidation("taskId is required")
 	}
-	if t.prompt, err = validatePrompt(b.Prompt); err != nil {
+	if t.prompt, err = validatePrompt(b.Prompt, MaxExtendPromptLength); err != nil {
 		return nil, err
 	}
 	if t.quality, err = validateQuality(b.Quality); err != nil {
 		return nil, err
 	}
+	// callBackUrl is optional, as the client and the provider take it (see
+	// ExtendRequest.Validate in internal/apikley).
 	if t.callBackURL, err = validateURL("callBackUrl", b.CallBackURL); err != nil {
 		return nil, err
 	}

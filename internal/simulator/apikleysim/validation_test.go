@@ -125,7 +125,7 @@ func TestExtendValidationAndSourceRules(t *testing.T) {
 	}{
 		{"taskId missing", body("", "more", "720p"), 422, []string{"taskId", "required"}},
 		{"prompt missing", body(done, "", "720p"), 422, []string{"prompt", "required"}},
-		{"prompt too long", body(done, strings.Repeat("x", 1801), "720p"), 422, []string{"prompt"}},
+		{"prompt too long", body(done, strings.Repeat("x", MaxExtendPromptLength+1), "720p"), 422, []string{"prompt", "2048"}},
 		{"quality missing", body(done, "more", ""), 422, []string{"quality is required"}},
 		{"quality bad", body(done, "more", "480p"), 422, []string{"quality"}},
 		{"callBackUrl bad", map[string]any{"taskId": done, "prompt": "more", "quality": "720p", "callBackUrl": "nope"}, 422, []string{"callBackUrl"}},
@@ -135,7 +135,8 @@ func TestExtendValidationAndSourceRules(t *testing.T) {
 		{"source failed", body(moderated, "more", "720p"), 422, []string{"taskId", "fail"}},
 		{"source expired", body(expired, "more", "720p"), 422, []string{"taskId", "expired"}},
 		{"ok 1080p", body(done, "more", "1080p"), 200, nil},
-		{"ok 720p", body(done, "more", "720p"), 200, nil},
+		// Extend's limit is 2048, not generate's 1800; callBackUrl is optional.
+		{"ok 720p, prompt at the extend limit, no callBackUrl", body(done, strings.Repeat("é", MaxExtendPromptLength), "720p"), 200, nil},
 		// 100 - 4*12 (generates) - 30 - 12 (extends) = 10 left.
 		{"insufficient credits", body(done, "more", "720p"), 402, []string{"credits", "12", "10"}},
 	}
