@@ -41,7 +41,11 @@ var defaultCreditRates = map[string]int64{
 
 // creditRateKeys are the models credit_rates accepts.
 func creditRateKeys() []string {
-	return append([]string{"gen2", "gen3a", "gen3a_turbo", "upscale", "gen4_aleph", "act_two"}, useapi.VideoModelIDs()...)
+	keys := append([]string{"gen2", "gen3a", "gen3a_turbo", "upscale", "gen4_aleph", "act_two"}, useapi.VideoModelIDs()...)
+	for _, id := range useapi.ImageModelIDs() {
+		keys = append(keys, imageRateKey(id))
+	}
+	return keys
 }
 
 // gen2ExtensionSeconds is the length every Gen-2 extension adds.
@@ -223,3 +227,7 @@ func describeText(v types.String) string {
 func formatSeconds(sec float64) string {
 	return strconv.FormatFloat(sec, 'f', 1, 64) + " seconds"
 }
+
+// imageRateKey is the credit_rates key of an image model: images are priced
+// per image, videos per second, and gen4 names a model of both.
+func imageRateKey(model string) string { return "image:" + model }

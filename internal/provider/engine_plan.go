@@ -217,7 +217,7 @@ func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resou
 		// unknown cost.
 		resp.Diagnostics.AddError("Plan cannot be checked against max_credits_per_apply",
 			fmt.Sprintf("%s %s cannot be priced: %s. Nothing was submitted. Set its rate in the provider's credit_rates "+
-				"(credits per second of output) so that max_credits_per_apply can count it.", r.typeName(), describe, e.basis))
+				"(credits per second of output, or per image) so that max_credits_per_apply can count it.", r.typeName(), describe, e.basis))
 		return
 	}
 	if ok, total, list := r.data.budget.add(r.typeName()+" "+describe, e); !ok {

@@ -26,6 +26,7 @@ var generationResources = []struct {
 	{"runway_video_upscale", newVideoUpscaleResource, "PENDING", "SUCCEEDED", "FAILED", 6},
 	{"runway_video_edit", newVideoEditResource, "RUNNING", "SUCCEEDED", "FAILED", 8},
 	{"runway_act_two", newActTwoResource, "RUNNING", "SUCCEEDED", "FAILED", 10},
+	{"runway_image", newImageResource, "RUNNING", "SUCCEEDED", "FAILED", 13},
 	{"runway_apikley_video", newApikleyVideoResource, "generating", "success", "fail", 7},
 	{"runway_apikley_extension", newApikleyExtensionResource, "queueing", "success", "fail", 5},
 }

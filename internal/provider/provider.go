@@ -148,7 +148,8 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "Credits per second of output by Runway model, used for `estimated_credits`. Keys: `gen2` " +
 					"(Gen-2, default 5), `gen3a` (Gen-3 Alpha, default 10), `gen3a_turbo` (Gen-3 Alpha Turbo, default 5), and " +
 					"`upscale` (`runway_video_upscale`, default 2), `gen4_aleph` (`runway_video_edit`, default 15), `act_two` " +
-					"(`runway_act_two`, no default), and every `model` of `runway_video`: `gen4.5` (default 12), `gen4-turbo` (default 5), `seedance-2` (default 36), " +
+					"(`runway_act_two`, no default), `image:<model>` for each model of `runway_image` (credits per image, no " +
+					"defaults), and every `model` of `runway_video`: `gen4.5` (default 12), `gen4-turbo` (default 5), `seedance-2` (default 36), " +
 					"`veo-3.1` (default 40) and the others without a default (their `estimated_credits` is null until a rate " +
 					"is set here). Set the ones whose price changed; the others keep their defaults.",
 				Optional:    true,
@@ -325,6 +326,7 @@ func (p *runwayProvider) Resources(_ context.Context) []func() resource.Resource
 		newVideoToVideoResource,
 		newExpansionResource,
 		newVideoResource,
+		newImageResource,
 		newVideoUpscaleResource,
 		newVideoEditResource,
 		newActTwoResource,

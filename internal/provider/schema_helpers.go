@@ -77,8 +77,21 @@ func commonInputAttributes() map[string]schema.Attribute {
 	}
 }
 
-// generationOutputAttributes are the computed attributes of a generation.
+// generationOutputAttributes are the computed attributes of a video
+// generation: every task's, plus the generated video's URL and asset id.
 func generationOutputAttributes() map[string]schema.Attribute {
+	attrs := taskOutputAttributes()
+	attrs["video_url"] = schema.StringAttribute{
+		MarkdownDescription: "URL of the first artifact (the generated video); null until the task has succeeded.",
+		Computed:            true,
+	}
+	attrs["output_video_asset_id"] = videoAssetIDOutputAttribute()
+	return attrs
+}
+
+// taskOutputAttributes are the computed attributes of every useapi.net
+// generation, whatever it makes.
+func taskOutputAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			MarkdownDescription: "The task id (`user:<id>-runwayml:<email>-task:<uuid>`).",
@@ -106,11 +119,6 @@ func generationOutputAttributes() map[string]schema.Attribute {
 			Computed:            true,
 		},
 		"artifacts": artifactsResourceAttribute(),
-		"video_url": schema.StringAttribute{
-			MarkdownDescription: "URL of the first artifact (the generated video); null until the task has succeeded.",
-			Computed:            true,
-		},
-		"output_video_asset_id": videoAssetIDOutputAttribute(),
 		"estimated_credits": schema.Int64Attribute{
 			MarkdownDescription: "Credits this generation is estimated to cost, known at plan time so that `terraform plan` " +
 				"shows the spend before approval: output seconds × the model's rate (provider `credit_rates`), `0` with " +
