@@ -185,10 +185,13 @@ func generatedPNG(w, h, n int) []byte {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
 		for x := range w {
-			img.SetNRGBA(x, y, color.NRGBA{R: uint8(x * 255 / w), G: uint8(y * 255 / h), B: uint8(64 * (n % 4)), A: 255})
+			img.SetNRGBA(x, y, color.NRGBA{R: byteOf(x * 255 / w), G: byteOf(y * 255 / h), B: byteOf(64 * (n % 4)), A: 255})
 		}
 	}
 	var b bytes.Buffer
 	_ = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img)
 	return b.Bytes()
 }
+
+// byteOf clamps a channel value to 0..255.
+func byteOf(v int) uint8 { return uint8(min(max(v, 0), 255)) } //nolint:gosec // G115: clamped above
