@@ -85,6 +85,11 @@ resource "runway_act_two" "actor" {
 					"estimated_credits", "credits_used", "artifacts.0.url", "video_url", "seed", "explore_mode"},
 			},
 			{
+				ResourceName: up, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"video_asset_id", "deletion_policy", "timeouts", "estimated_credits",
+					"credits_used", "artifacts.0.url", "video_url", "seed", "explore_mode"},
+			},
+			{
 				ResourceName: actor, ImportState: true, ImportStateVerify: true,
 				ImportStateVerifyIgnore: []string{"driving_asset_id", "character_asset_id", "body_control", "expression_intensity",
 					"deletion_policy", "timeouts", "estimated_credits", "credits_used", "artifacts.0.url", "video_url", "seed", "explore_mode"},
