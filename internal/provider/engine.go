@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/apikley"
@@ -383,34 +382,6 @@ func (r *generationResource[M, P, T]) Update(ctx context.Context, req resource.U
 	}
 	var none T // the task in state may be stale: poll it at once
 	r.wait(ctx, tasks, gate, m, none, &resp.State, &resp.Diagnostics, timeout, false)
-}
-
-// knownFromState replaces every unknown value of plan by the value at the
-// same path in state. A path the prior state does not have (a null or
-// unknown parent, an element that was not there) keeps its unknown.
-func knownFromState(plan, state tftypes.Value) (tftypes.Value, error) {
-	return tftypes.Transform(plan, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
-		if v.IsKnown() {
-			return v, nil
-		}
-		if prior, ok := valueAt(state, p); ok {
-			return prior, nil
-		}
-		return v, nil
-	})
-}
-
-// valueAt returns the value at p inside v and whether there is one. A walk
-// that cannot take a step means v has nothing at p: for knownFromState that
-// is an answer (keep the unknown), not a failure, so it is reported as
-// false rather than as an error.
-func valueAt(v tftypes.Value, p *tftypes.AttributePath) (tftypes.Value, bool) {
-	found, _, err := tftypes.WalkAttributePath(v, p)
-	if err != nil {
-		return tftypes.Value{}, false
-	}
-	fv, ok := found.(tftypes.Value)
-	return fv, ok
 }
 
 func (r *generationResource[M, P, T]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
