@@ -77,8 +77,6 @@ func (r slotRun) postsPerSlot() float64 {
 	return float64(r.Posts) / float64(r.Creates)
 }
 
-func (r slotRun) medianLag() float64 { return median(seconds(r.Lags)) }
-
 // slotResult is scenario 5 for one workload: the runs of every variant.
 type slotResult struct {
 	Workload workload
@@ -240,8 +238,11 @@ func foreignCreate(ctx context.Context, ls *liveSim, seed int) (string, error) {
 	var answer struct {
 		TaskID string `json:"taskId"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || resp.StatusCode != http.StatusOK || answer.TaskID == "" {
-		return "", fmt.Errorf("foreign create answered %d (task %q): %v", resp.StatusCode, answer.TaskID, err)
+	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
+		return "", fmt.Errorf("foreign create answered %d: %w", resp.StatusCode, err)
+	}
+	if resp.StatusCode != http.StatusOK || answer.TaskID == "" {
+		return "", fmt.Errorf("foreign create answered %d (task %q)", resp.StatusCode, answer.TaskID)
 	}
 	return answer.TaskID, nil
 }

@@ -88,7 +88,9 @@ func (gs *capacityGates) busyWait(ctx context.Context, d time.Duration) error {
 		g = gs.forAccount(email)
 	}
 	for _, t := range running {
-		g.watch(t.TaskID)
+		// The watcher serves every create queued behind the task, so it
+		// outlives the create whose 429 started it: not this ctx.
+		g.watch(t.TaskID) //nolint:contextcheck // see above
 	}
 	return g.busyWait(ctx, d)
 }

@@ -172,11 +172,14 @@ var generationShapes sync.Map
 func (r *generationResource[M, P, T]) shape() *generationShape {
 	name := r.kind.name()
 	if s, ok := generationShapes.Load(name); ok {
-		return s.(*generationShape)
+		if shape, ok := s.(*generationShape); ok {
+			return shape
+		}
 	}
 	attrs := mergeAttributes(r.kind.inputs(), r.gateway.sharedAttributes())
-	s, _ := generationShapes.LoadOrStore(name, &generationShape{attributes: attrs, plan: planShapeOf(attrs)})
-	return s.(*generationShape)
+	shape := &generationShape{attributes: attrs, plan: planShapeOf(attrs)}
+	generationShapes.Store(name, shape)
+	return shape
 }
 
 // attributes are the schema's attributes, shared by every caller: read only.
