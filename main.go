@@ -17,6 +17,10 @@ import (
 // version is set by the release build (goreleaser: -X main.version=...).
 var version = "dev"
 
+// stopProfile flushes the CPU profile of a build with -tags cpuprofile
+// (cpuprofile.go); it does nothing otherwise.
+var stopProfile = func() {}
+
 // Provider documentation generation.
 //go:generate go tool tfplugindocs generate --provider-name runway
 
@@ -31,7 +35,9 @@ func main() {
 		Address: "registry.terraform.io/tfrunway/runway",
 		Debug:   debug,
 	}
-	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
+	err := providerserver.Serve(context.Background(), provider.New(version), opts)
+	stopProfile()
+	if err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -6,7 +6,9 @@
 #   BENCH_RUNS=5        runs per Terraform scenario (median reported)
 #   BENCH_NAIVE_RUNS=3  runs of the naive curl loop (about 1 min each)
 #   BENCH_QUICK=1       one run of everything (a smoke test, ~2 min)
-#   BENCH_ONLY=1,3      only these parts (1-4, micro)
+#   BENCH_ONLY=1,3      only these parts (1-5, micro)
+#   BENCH_SLOT_RUNS=3   scenario 5 runs through the provider (per maxJobs)
+#   BENCH_SLOT_BASELINE_RUNS=1  scenario 5 runs of each baseline
 #   BENCH_STRICT=1      exit with status 1 when a target is missed
 #
 # Extra arguments go to the harness (see `bench/.work/runway-bench -h`).

@@ -9,10 +9,16 @@
 //     ceil(N/maxJobs) × T;
 //  2. detection latency: how long after the simulator marks a task
 //     finished the provider's first poll sees it, and polls per task;
-//  3. refresh: `terraform plan` of 200 existing generations, wall time and
-//     the provider's peak RSS;
+//  3. refresh: `terraform plan` of 200 and of 1000 existing generations,
+//     wall time, the provider's peak RSS and CPU per resource, beside the
+//     same count of terraform_data resources (Terraform's own floor);
 //  4. the naive way (a curl loop polling every 10 s, as the gateway's docs
-//     suggest) on the workload of scenario 1, side by side.
+//     suggest) on the workload of scenario 1, side by side;
+//  5. slots freed by another client: tasks started directly on the
+//     simulator fill the account, and the lag from each one's completion
+//     to the next accepted create is measured through the provider, the
+//     provider without its watchers (RUNWAY_CAPACITY_WATCH=off) and the
+//     curl loop.
 //
 // T, the task time, is the whole time a task holds an account slot: the
 // simulator's queue (PENDING, T/10) plus its RUNNING phase (9T/10), so that

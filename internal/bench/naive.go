@@ -39,34 +39,55 @@ func runNaive(ctx context.Context, script string, wl workload, cad naiveCadence)
 		return genRun{}, err
 	}
 	defer ls.stop(ctx)
+	x, err := runNaiveScript(ctx, script, ls, wl.n, cad)
+	if err != nil {
+		return genRun{}, err
+	}
+	r := collect(ls, wl, x.start, x.end)
+	r.Load, r.CPU = x.load, x.cpu
+	if r.Creates != wl.n {
+		return r, fmt.Errorf("naive script: %d accepted creates for %d generations:\n%s", r.Creates, wl.n, tail(x.output, 20))
+	}
+	return r, nil
+}
+
+// naiveExec is one run of the naive script.
+type naiveExec struct {
+	start, end time.Time
+	load       float64
+	cpu        time.Duration
+	output     []byte
+}
+
+// runNaiveScript runs the naive script for n generations against ls and
+// checks that every job finished.
+func runNaiveScript(ctx context.Context, script string, ls *liveSim, n int, cad naiveCadence) (naiveExec, error) {
 	cmd := exec.CommandContext(ctx, "bash", script) // #nosec G204 -- the embedded script, written by writeNaiveScript
 	cmd.Env = append(os.Environ(),
 		"ENDPOINT="+ls.srv.Endpoint(),
 		"TOKEN="+ls.sim.Token(),
 		"ASSET_ID="+demoVideoAssetID,
-		"N="+strconv.Itoa(wl.n),
+		"N="+strconv.Itoa(n),
 		"POLL_SECONDS="+sleepSeconds(cad.poll),
 		"BUSY_SECONDS="+sleepSeconds(cad.busy),
 	)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.WaitDelay = 5 * time.Second
-	load := loadAverage()
-	start := time.Now()
-	err = cmd.Run()
-	end := time.Now()
+	x := naiveExec{load: loadAverage(), start: time.Now()}
+	err := cmd.Run()
+	x.end = time.Now()
+	x.output = out.Bytes()
 	if err != nil {
-		return genRun{}, fmt.Errorf("naive script: %w\n%s", err, tail(out.Bytes(), 20))
+		return x, fmt.Errorf("naive script: %w\n%s", err, tail(x.output, 20))
 	}
-	r := collect(ls, wl, start, end)
-	r.Load = load
 	if ps := cmd.ProcessState; ps != nil {
-		r.CPU = ps.UserTime() + ps.SystemTime()
+		x.cpu = ps.UserTime() + ps.SystemTime()
 	}
-	if done := strings.Count(strings.TrimSpace(out.String()), "\n") + 1; r.Creates != wl.n || done != wl.n {
-		return r, fmt.Errorf("naive script: %d accepted creates and %d finished jobs for %d generations:\n%s", r.Creates, done, wl.n, tail(out.Bytes(), 20))
+	if done := strings.Count(strings.TrimSpace(out.String()), "\n") + 1; done != n {
+		return x, fmt.Errorf("naive script: %d finished jobs for %d generations:\n%s", done, n, tail(x.output, 20))
 	}
-	return r, nil
+	return x, nil
 }
 
 // sleepSeconds formats d as seconds for sleep(1), e.g. "10" or "0.25".

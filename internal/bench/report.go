@@ -74,18 +74,41 @@ func (rep *Report) verdicts() []verdict {
 			ratio: polls / pollsTarget(), pass: polls <= pollsTarget(),
 		})
 	}
-	if len(rep.Refresh.Runs) > 0 {
-		wall := median(planPick(rep.Refresh.Runs, func(p planRun) float64 { return p.Wall.Seconds() }))
+	for i, rf := range rep.Refresh {
+		if len(rf.Runs) == 0 {
+			continue
+		}
+		if i == 0 {
+			wall := median(planPick(rf.Runs, func(p planRun) float64 { return p.Wall.Seconds() }))
+			vs = append(vs, verdict{
+				scenario: "3", target: fmt.Sprintf("`terraform plan` of %d generations, wall", rf.N),
+				limit: fmt.Sprintf("≤ %s", refreshWallTarget), value: fmt.Sprintf("%.2f s", wall),
+				ratio: wall / refreshWallTarget.Seconds(), pass: wall <= refreshWallTarget.Seconds(),
+			})
+			rss := median(planPick(rf.Runs, func(p planRun) float64 { return float64(p.PeakRSS) }))
+			vs = append(vs, verdict{
+				scenario: "3", target: "provider peak RSS during that plan",
+				limit: fmt.Sprintf("≤ %.0f MB", mb(refreshRSSTarget)), value: fmt.Sprintf("%.1f MB", rss/(1<<20)),
+				ratio: rss / float64(refreshRSSTarget), pass: rss > 0 && rss <= float64(refreshRSSTarget),
+			})
+		}
+		cpu := rf.providerCPUPerResource()
 		vs = append(vs, verdict{
-			scenario: "3", target: fmt.Sprintf("`terraform plan` of %d generations, wall", rep.Refresh.N),
-			limit: fmt.Sprintf("≤ %s", refreshWallTarget), value: fmt.Sprintf("%.2f s", wall),
-			ratio: wall / refreshWallTarget.Seconds(), pass: wall <= refreshWallTarget.Seconds(),
+			scenario: "3", target: fmt.Sprintf("provider CPU per refreshed resource, plan of %d", rf.N),
+			limit: fmt.Sprintf("≤ %s", refreshCPUTarget), value: fmt.Sprintf("%.2f ms", cpu.Seconds()*1000),
+			ratio: cpu.Seconds() / refreshCPUTarget.Seconds(), pass: cpu > 0 && cpu <= refreshCPUTarget,
 		})
-		rss := median(planPick(rep.Refresh.Runs, func(p planRun) float64 { return float64(p.PeakRSS) }))
+	}
+	for _, sr := range rep.Slots {
+		lags := sr.allLags(slotWatchers)
+		if len(lags) == 0 {
+			continue
+		}
+		lag := median(lags)
 		vs = append(vs, verdict{
-			scenario: "3", target: "provider peak RSS during that plan",
-			limit: fmt.Sprintf("≤ %.0f MB", mb(refreshRSSTarget)), value: fmt.Sprintf("%.1f MB", rss/(1<<20)),
-			ratio: rss / float64(refreshRSSTarget), pass: rss > 0 && rss <= float64(refreshRSSTarget),
+			scenario: "5", target: fmt.Sprintf("lag from another client's task completion to the next accepted create, median (maxJobs %d, defaults)", sr.Workload.maxJobs),
+			limit: fmt.Sprintf("≤ %s", slotLagTarget), value: fmt.Sprintf("%.3f s", lag),
+			ratio: lag / slotLagTarget.Seconds(), pass: lag <= slotLagTarget.Seconds(),
 		})
 	}
 	return vs
@@ -139,7 +162,8 @@ func (rep *Report) Markdown() string {
 	}
 	p("| Go | %s |", rep.GoVersion)
 	p("| Terraform | %s |", rep.TerraformVersion)
-	p("| Runs | %d per Terraform scenario (medians reported), %d of the naive script |", rep.Runs, rep.NaiveRuns)
+	p("| Runs | %d per Terraform scenario (medians reported; at most %d for plans over %d resources), %d of the naive script; scenario 5: %d through the provider, %d of each baseline |",
+		rep.Runs, bigRefreshRuns, refreshCounts[0], rep.NaiveRuns, rep.SlotRuns, rep.SlotBaseline)
 	p("| Total time | %s |", rep.Elapsed.Round(time.Second))
 	p("")
 	p("Wall times depend on what else the machine runs: every run records the 1-minute load average before it started and the CPU time it used, which other load inflates far less.")
@@ -160,11 +184,14 @@ func (rep *Report) Markdown() string {
 	if len(rep.Detection) > 0 {
 		rep.detectionSection(p)
 	}
-	if len(rep.Refresh.Runs) > 0 {
+	if len(rep.Refresh) > 0 {
 		rep.refreshSection(p)
 	}
 	if len(rep.Naive) > 0 {
 		rep.naiveSection(p)
+	}
+	if len(rep.Slots) > 0 {
+		rep.slotsSection(p)
 	}
 	if len(rep.Micro) > 0 {
 		rep.microSection(p)
@@ -262,28 +289,107 @@ func (rep *Report) detectionSection(p printer) {
 }
 
 func (rep *Report) refreshSection(p printer) {
-	rf := rep.Refresh
 	p("")
-	p("## 3. `terraform plan` of %d existing generations", rf.N)
+	p("## 3. `terraform plan` of existing generations, beside Terraform's floor")
 	p("")
-	p("Set up once by an apply against a simulator with 50 ms tasks and room for every task at once (%.1f s, not timed); then `terraform plan -detailed-exitcode` (default `-parallelism=10`; exit 0, no changes) runs against the same simulator. Peak RSS is the largest `ru_maxrss` of the provider processes the plan started. CPU is that of terraform and all its providers; divided by `nproc` it is a floor under the wall time that no amount of idle machine can beat.", rf.SetupWall.Seconds())
-	p("")
-	p.header("Run", "Load", "Plan wall", "CPU", "CPU ÷ nproc", "Provider CPU", "Polls", "Requests", "Provider processes", "Provider peak RSS")
+	p("Each count is set up once by an apply against a simulator with 50 ms tasks and room for every task at once (not timed); then `terraform plan -detailed-exitcode` (default `-parallelism=10`; exit 0, no changes) runs against the same simulator. The floor is the same count of `terraform_data` resources (Terraform's built-in resource, no provider process) planned in the same run: what Terraform itself spends per resource. Peak RSS is the largest `ru_maxrss` of the provider processes the plan started. CPU is that of terraform and all its providers; divided by `nproc` it is a floor under the wall time that no amount of idle machine can beat. Provider CPU per resource is the providers' CPU time (start-up included) divided by the count.")
 	n := float64(max(rep.NProc, 1))
-	for i, r := range rf.Runs {
-		p("| %d | %.1f | %.2f s | %.2f s | %.2f s | %.2f s | %d | %d | %d | %.1f MB |", i+1, r.Load, r.Wall.Seconds(), r.CPU.Seconds(), r.CPU.Seconds()/n,
-			r.ProviderCPU.Seconds(), r.Polls, r.Requests, r.Providers, mb(r.PeakRSS))
+	for _, rf := range rep.Refresh {
+		p("")
+		p("### %d resources", rf.N)
+		p("")
+		fl := func(runs []planRun, g func(planRun) float64) float64 { return median(planPick(runs, g)) }
+		wall := func(r planRun) float64 { return r.Wall.Seconds() }
+		cpu := func(r planRun) float64 { return r.CPU.Seconds() }
+		p("| Median | %d × `runway_gen2_extension` | %d × `terraform_data` | Ratio |", rf.N, rf.N)
+		p("|---|---|---|---|")
+		p("| Plan wall | %.2f s | %.2f s | %.1f |", fl(rf.Runs, wall), fl(rf.Floor, wall), ratioOf(fl(rf.Runs, wall), fl(rf.Floor, wall)))
+		p("| CPU (terraform and providers) | %.2f s | %.2f s | %.1f |", fl(rf.Runs, cpu), fl(rf.Floor, cpu), ratioOf(fl(rf.Runs, cpu), fl(rf.Floor, cpu)))
+		p("| Wall per resource | %.2f ms | %.2f ms | |", fl(rf.Runs, wall)*1000/float64(rf.N), fl(rf.Floor, wall)*1000/float64(rf.N))
+		p("| Provider CPU per resource | %.2f ms | — | |", rf.providerCPUPerResource().Seconds()*1000)
+		p("")
+		p("Setup apply of the generations: %.1f s.", rf.SetupWall.Seconds())
+		p("")
+		p.header("Run", "Load", "Plan wall", "CPU", "CPU ÷ nproc", "Provider CPU", "Provider CPU per resource", "Polls", "Requests", "Provider processes", "Provider peak RSS", "Floor: load", "Floor: plan wall", "Floor: CPU")
+		for i, r := range rf.Runs {
+			var f planRun
+			if i < len(rf.Floor) {
+				f = rf.Floor[i]
+			}
+			p("| %d | %.1f | %.2f s | %.2f s | %.2f s | %.2f s | %.2f ms | %d | %d | %d | %.1f MB | %.1f | %.2f s | %.2f s |", i+1, r.Load, r.Wall.Seconds(), r.CPU.Seconds(), r.CPU.Seconds()/n,
+				r.ProviderCPU.Seconds(), r.ProviderCPU.Seconds()*1000/float64(rf.N), r.Polls, r.Requests, r.Providers, mb(r.PeakRSS), f.Load, f.Wall.Seconds(), f.CPU.Seconds())
+		}
+		f := func(g func(planRun) float64) float64 { return median(planPick(rf.Runs, g)) }
+		p("| **median** | %.1f | %.2f s | %.2f s | %.2f s | %.2f s | %.2f ms | %.0f | %.0f | | %.1f MB | %.1f | %.2f s | %.2f s |",
+			f(func(r planRun) float64 { return r.Load }),
+			f(func(r planRun) float64 { return r.Wall.Seconds() }),
+			f(func(r planRun) float64 { return r.CPU.Seconds() }),
+			f(func(r planRun) float64 { return r.CPU.Seconds() / n }),
+			f(func(r planRun) float64 { return r.ProviderCPU.Seconds() }),
+			rf.providerCPUPerResource().Seconds()*1000,
+			f(func(r planRun) float64 { return float64(r.Polls) }),
+			f(func(r planRun) float64 { return float64(r.Requests) }),
+			f(func(r planRun) float64 { return float64(r.PeakRSS) })/(1<<20),
+			fl(rf.Floor, func(r planRun) float64 { return r.Load }),
+			fl(rf.Floor, wall), fl(rf.Floor, cpu))
 	}
-	f := func(g func(planRun) float64) float64 { return median(planPick(rf.Runs, g)) }
-	p("| **median** | %.1f | %.2f s | %.2f s | %.2f s | %.2f s | %.0f | %.0f | | %.1f MB |",
-		f(func(r planRun) float64 { return r.Load }),
-		f(func(r planRun) float64 { return r.Wall.Seconds() }),
-		f(func(r planRun) float64 { return r.CPU.Seconds() }),
-		f(func(r planRun) float64 { return r.CPU.Seconds() / n }),
-		f(func(r planRun) float64 { return r.ProviderCPU.Seconds() }),
-		f(func(r planRun) float64 { return float64(r.Polls) }),
-		f(func(r planRun) float64 { return float64(r.Requests) }),
-		f(func(r planRun) float64 { return float64(r.PeakRSS) })/(1<<20))
+}
+
+// ratioOf is a ÷ b, 0 when b is 0.
+func ratioOf(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func (rep *Report) slotsSection(p printer) {
+	p("")
+	p("## 5. Slots freed by another client")
+	p("")
+	p("Before each batch, tasks started directly on the simulator (plain HTTP POSTs, as another pipeline or the Runway web app would) take every slot of the account; the simulator holds them running until the batch's first create is refused (429, listing them), then lets them finish 1–2 s later (uniformly random, so that a completion falls anywhere between two polls). The batch is %d generations of T = %s (`-parallelism=%d`). **Lag** is, per foreign task, from its completion (`CompletedAt`) to the batch's accepted create that took its slot (`CreatedAt`; the i-th completion pairs with the i-th accepted create, as no create can be accepted before a slot is freed); one clock. **POSTs per slot** are the batch's create requests, 429s included, divided by its accepted creates (each took a freed slot).", slotWorkloads[0].n, slotWorkloads[0].taskTime, slotWorkloads[0].parallelism)
+	p("")
+	p("- **%s**: default settings (poll_interval 1 s, busy_retry_interval 10 s): a watcher per listed task polls it and hands its slot to one queued create.", slotWatchers)
+	p("- **%s**: the same provider with `%s=off`, a benchmark switch (`internal/provider/capacity.go`): the previous behaviour, where only the busy_retry_interval timer (10 s, jittered up to 3×) lets a queued create probe the account.", slotNoWatch, envCapacityWatch)
+	p("- **%s**: `internal/bench/naive.sh` (resubmit %s after a 429, poll every %s).", slotNaive, docsCadence.busy, docsCadence.poll)
+	for _, sr := range rep.Slots {
+		p("")
+		p("### maxJobs %d (%d foreign task(s))", sr.Workload.maxJobs, sr.Workload.maxJobs)
+		p("")
+		p.header("Submitted by", "Runs", "Lag median", "Lag max", "Create POSTs per slot", "429s (median)", "Wall (median)", "Provider CPU (median)")
+		for _, v := range slotVariants {
+			runs := sr.Runs[v]
+			if len(runs) == 0 {
+				continue
+			}
+			lags := sr.allLags(v)
+			f := func(g func(slotRun) float64) float64 {
+				xs := make([]float64, len(runs))
+				for i, r := range runs {
+					xs[i] = g(r)
+				}
+				return median(xs)
+			}
+			cpu := "—"
+			if v != slotNaive {
+				cpu = fmt.Sprintf("%.2f s", f(func(r slotRun) float64 { return r.ProviderCPU.Seconds() }))
+			}
+			p("| %s | %d | %.3f s | %.3f s | %.2f | %.0f | %.2f s | %s |", v, len(runs), median(lags), maxOf(lags),
+				f(slotRun.postsPerSlot), f(func(r slotRun) float64 { return float64(r.Busy429) }),
+				f(func(r slotRun) float64 { return r.Wall.Seconds() }), cpu)
+		}
+		p("")
+		p.header("Submitted by", "Run", "Load", "Wall", "Lags", "Create POSTs", "429s", "Accepted")
+		for _, v := range slotVariants {
+			for i, r := range sr.Runs[v] {
+				lags := make([]string, len(r.Lags))
+				for j, l := range r.Lags {
+					lags[j] = fmt.Sprintf("%.2f s", l.Seconds())
+				}
+				p("| %s | %d | %.1f | %.2f s | %s | %d | %d | %d |", v, i+1, r.Load, r.Wall.Seconds(), strings.Join(lags, ", "), r.Posts, r.Busy429, r.Creates)
+			}
+		}
+	}
 }
 
 func (rep *Report) naiveSection(p printer) {

@@ -8,7 +8,8 @@ import (
 
 // syntheticReport is a report with fixed numbers: scenario 1 at ratio
 // 1.10 (pass), 2 with 5 polls (pass) and 1.2 s latency (fail), 3 at 6 s
-// (fail) and 60 MB (pass).
+// (fail), 60 MB (pass) and 5 ms of provider CPU per resource (fail), 5
+// with a median lag of 0.6 s (pass) at maxJobs 1.
 func syntheticReport() *Report {
 	run := func(wall time.Duration, creates, maxConc int) genRun {
 		return genRun{
@@ -30,9 +31,18 @@ func syntheticReport() *Report {
 			{Knobs: defaultKnobs, Runs: []genRun{det(1200*time.Millisecond, 5), det(1300*time.Millisecond, 5), det(900*time.Millisecond, 6)}},
 			{Knobs: tunedKnobs, Runs: []genRun{det(200*time.Millisecond, 5)}},
 		},
-		Refresh: refreshResult{N: 200, SetupWall: 20 * time.Second, Runs: []planRun{
-			{Wall: 6 * time.Second, Polls: 200, Requests: 200, PeakRSS: 60 << 20, Providers: 3, CPU: 6 * time.Second},
-		}},
+		Refresh: []refreshResult{{N: 200, SetupWall: 20 * time.Second, Runs: []planRun{
+			{Wall: 6 * time.Second, Polls: 200, Requests: 200, PeakRSS: 60 << 20, Providers: 3, CPU: 6 * time.Second, ProviderCPU: time.Second},
+		}, Floor: []planRun{{Wall: 300 * time.Millisecond, CPU: 400 * time.Millisecond}}}},
+		Slots: []slotResult{{Workload: slotWorkloads[0], Runs: map[string][]slotRun{
+			slotWatchers: {
+				{Wall: 12 * time.Second, Lags: []time.Duration{600 * time.Millisecond}, Posts: 8, Busy429: 4, Creates: 4},
+				{Wall: 12 * time.Second, Lags: []time.Duration{400 * time.Millisecond}, Posts: 8, Busy429: 4, Creates: 4},
+				{Wall: 12 * time.Second, Lags: []time.Duration{900 * time.Millisecond}, Posts: 8, Busy429: 4, Creates: 4},
+			},
+			slotNaive: {{Wall: 50 * time.Second, Lags: []time.Duration{8500 * time.Millisecond}, Posts: 14, Busy429: 10, Creates: 4}},
+		}}},
+		SlotRuns: 3, SlotBaseline: 1,
 		Naive: []genRun{{Wall: 58 * time.Second, Ratio: 58.0 / 15, Creates: 20, Busy429: 40, Requests: 80, Polls: 20}},
 		Micro: []microResult{{Name: "BenchmarkDecodeTask", Samples: []microSample{{41220, 4800, 104}}}},
 	}
@@ -56,6 +66,8 @@ func TestVerdicts(t *testing.T) {
 		{"2 detection latency, median (T = 10s, tuned)", true, "0.200 s"},
 		{"3 `terraform plan` of 200 generations, wall", false, "6.00 s"},
 		{"3 provider peak RSS during that plan", true, "60.0 MB"},
+		{"3 provider CPU per refreshed resource, plan of 200", false, "5.00 ms"},
+		{"5 lag from another client's task completion to the next accepted create, median (maxJobs 1, defaults)", true, "0.600 s"},
 	}
 	for _, tt := range tests {
 		v, ok := got[tt.key]
@@ -67,8 +79,8 @@ func TestVerdicts(t *testing.T) {
 			t.Errorf("%s: %s %s, want %s %s", tt.key, passFail(v.pass), v.value, passFail(tt.pass), tt.value)
 		}
 	}
-	if len(got) != 9 {
-		t.Errorf("%d verdicts, want 9", len(got))
+	if len(got) != 11 {
+		t.Errorf("%d verdicts, want 11", len(got))
 	}
 }
 
@@ -78,7 +90,8 @@ func TestFailed(t *testing.T) {
 		t.Error("a report with failed targets is not Failed")
 	}
 	rep.Detection = rep.Detection[1:]
-	rep.Refresh.Runs[0].Wall = 4 * time.Second
+	rep.Refresh[0].Runs[0].Wall = 4 * time.Second
+	rep.Refresh[0].Runs[0].ProviderCPU = 500 * time.Millisecond
 	if rep.Failed() {
 		t.Errorf("a report meeting every target is Failed:\n%s", rep.Summary())
 	}
@@ -97,8 +110,13 @@ func TestMarkdown(t *testing.T) {
 		"## 2. Detection latency",
 		"Provider settings: poll_interval = \"2s\".",
 		"- run 1: 1.20, 1.20",
-		"## 3. `terraform plan` of 200 existing generations",
-		"| 1 | 0.0 | 6.00 s | 6.00 s | 3.00 s |",
+		"## 3. `terraform plan` of existing generations, beside Terraform's floor",
+		"| Plan wall | 6.00 s | 0.30 s | 20.0 |",
+		"| Provider CPU per resource | 5.00 ms | — | |",
+		"| 1 | 0.0 | 6.00 s | 6.00 s | 3.00 s | 1.00 s | 5.00 ms |",
+		"## 5. Slots freed by another client",
+		"| provider | 3 | 0.600 s | 0.900 s | 2.00 | 4 | 12.00 s | 0.00 s |",
+		"| naive curl loop | 1 | 8.500 s | 8.500 s | 3.50 | 10 | 50.00 s | — |",
 		"| Wall time (s) | 16.50 | 58.00 |",
 		"| Requests to the gateway | 100 | 80 |",
 		"| BenchmarkDecodeTask | 41220 | 4800 | 104 | 41220 |",
@@ -114,9 +132,9 @@ func TestMarkdown(t *testing.T) {
 
 func TestMarkdownOmitsPartsNotRun(t *testing.T) {
 	rep := syntheticReport()
-	rep.Throughput, rep.Naive, rep.Micro = nil, nil, nil
+	rep.Throughput, rep.Naive, rep.Micro, rep.Slots = nil, nil, nil, nil
 	md := rep.Markdown()
-	for _, absent := range []string{"## 1.", "## 4.", "## Go micro-benchmarks", "apply wall ÷"} {
+	for _, absent := range []string{"## 1.", "## 4.", "## 5.", "## Go micro-benchmarks", "apply wall ÷", "another client"} {
 		if strings.Contains(md, absent) {
 			t.Errorf("Markdown has %q for a part that did not run", absent)
 		}

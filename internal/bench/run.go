@@ -31,11 +31,15 @@ type Config struct {
 	// reported), NaiveRuns how many times the naive script runs, and
 	// MicroCount the -count of the Go benchmarks.
 	Runs, NaiveRuns, MicroCount int
+	// SlotRuns is how many times scenario 5 runs each batch through the
+	// provider, SlotBaselineRuns through the provider without watchers and
+	// through the naive script.
+	SlotRuns, SlotBaselineRuns int
 	// Tuned also runs scenario 2 with tunedKnobs, reported next to the
 	// defaults. (No provider setting acts on what scenario 1 spends beyond
 	// the capacity limit: Terraform's start-up before the first create.)
 	Tuned bool
-	// Only, when not empty, limits the run to these parts: "1" to "4"
+	// Only, when not empty, limits the run to these parts: "1" to "5"
 	// (the scenarios) and "micro"; the report then shows only those.
 	Only []string
 	// Log receives progress lines.
@@ -51,16 +55,20 @@ func (cfg Config) runs(part string) bool {
 var (
 	throughputWorkload = workload{n: 20, maxJobs: 4, parallelism: 20, taskTime: 3 * time.Second}
 	detectionWorkload  = workload{n: 8, maxJobs: 8, parallelism: 8, taskTime: 10 * time.Second}
-	refreshResources   = 200
+	// refreshCounts are scenario 3's plan sizes; the larger ones run
+	// bigRefreshRuns times at most.
+	refreshCounts  = []int{200, 1000}
+	bigRefreshRuns = 3
 )
 
 // Targets.
 const (
-	throughputTarget   = 1.15             // apply wall ÷ capacity limit
-	latencyTarget      = time.Second      // median detection latency, T = 10 s
-	refreshWallTarget  = 5 * time.Second  // plan of 200 resources
-	refreshRSSTarget   = int64(100 << 20) // provider peak RSS
-	pollsSlackPerTask  = 3                // polls per task ≤ T/5 + 3
+	throughputTarget   = 1.15                 // apply wall ÷ capacity limit
+	latencyTarget      = time.Second          // median detection latency, T = 10 s
+	refreshWallTarget  = 5 * time.Second      // plan of 200 resources
+	refreshRSSTarget   = int64(100 << 20)     // provider peak RSS
+	refreshCPUTarget   = 3 * time.Millisecond // provider CPU per refreshed resource
+	pollsSlackPerTask  = 3                    // polls per task ≤ T/5 + 3
 	pollsSecondsPerOne = 5
 )
 
@@ -90,9 +98,14 @@ type Report struct {
 	Runs, NaiveRuns int
 	Throughput      []variantRuns
 	Detection       []variantRuns
-	Refresh         refreshResult
-	Naive           []genRun
-	Micro           []microResult
+	// Refresh is scenario 3, one result per count (refreshCounts).
+	Refresh []refreshResult
+	Naive   []genRun
+	// Slots is scenario 5, one result per workload (slotWorkloads).
+	Slots        []slotResult
+	SlotRuns     int
+	SlotBaseline int
+	Micro        []microResult
 }
 
 // Run runs every scenario and the micro-benchmarks.
@@ -110,6 +123,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		GoVersion: runtime.Version(),
 		Runs:      cfg.Runs,
 		NaiveRuns: cfg.NaiveRuns,
+
+		SlotRuns:     cfg.SlotRuns,
+		SlotBaseline: cfg.SlotBaselineRuns,
 	}
 	var err error
 	if rep.TerraformVersion, err = terraformVersion(ctx, cfg.Terraform); err != nil {
@@ -149,11 +165,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Detection = append(rep.Detection, v)
 	}
 
-	if cfg.runs("3") {
-		logf("==> scenario 3: terraform plan of %d existing generations", refreshResources)
-		if rep.Refresh, err = planRefresh(ctx, tc, filepath.Join(cfg.WorkDir, "refresh"), refreshResources, cfg.Runs, logf); err != nil {
-			return nil, fmt.Errorf("scenario 3: %w", err)
+	for i, n := range refreshCounts {
+		if !cfg.runs("3") {
+			break
 		}
+		runs := cfg.Runs
+		if i > 0 {
+			runs = min(runs, bigRefreshRuns)
+		}
+		logf("==> scenario 3: terraform plan of %d existing generations, and of %d terraform_data", n, n)
+		rf, err := planRefresh(ctx, tc, filepath.Join(cfg.WorkDir, fmt.Sprintf("refresh-%d", n)), n, runs, logf)
+		if err != nil {
+			return nil, fmt.Errorf("scenario 3 (%d): %w", n, err)
+		}
+		rep.Refresh = append(rep.Refresh, rf)
 	}
 
 	if cfg.runs("4") {
@@ -169,6 +194,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 			logf("    run %d/%d: %.1fs, %d requests (%d creates, %d × 429, %d polls)", i+1, cfg.NaiveRuns, r.Wall.Seconds(), r.Requests, r.Creates, r.Busy429, r.Polls)
 			rep.Naive = append(rep.Naive, r)
+		}
+	}
+
+	if cfg.runs("5") {
+		logf("==> scenario 5: slots freed by another client (%d generations behind maxJobs foreign tasks)", slotWorkloads[0].n)
+		if rep.Slots, err = runSlots(ctx, tc, filepath.Join(cfg.WorkDir, "slots"), max(cfg.SlotRuns, 1), max(cfg.SlotBaselineRuns, 1), logf); err != nil {
+			return nil, fmt.Errorf("scenario 5: %w", err)
 		}
 	}
 

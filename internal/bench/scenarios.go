@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -265,18 +266,28 @@ type planRun struct {
 	Load float64
 }
 
-// refreshResult is scenario 3: one setup apply, then timed plans.
+// refreshResult is scenario 3 for one count: one setup apply, then timed
+// plans; Floor are the same count of terraform_data resources planned in
+// the same run, Terraform's own cost per resource.
 type refreshResult struct {
 	N         int
 	SetupWall time.Duration
 	Runs      []planRun
+	Floor     []planRun
+}
+
+// providerCPUPerResource is the median provider CPU of a plan divided by
+// the resources it refreshed.
+func (rf refreshResult) providerCPUPerResource() time.Duration {
+	cpu := median(planPick(rf.Runs, func(p planRun) float64 { return p.ProviderCPU.Seconds() }))
+	return time.Duration(cpu / float64(rf.N) * float64(time.Second))
 }
 
 // planRefresh applies n generations (short tasks, roomy account) once, then
-// times `terraform plan` runs against the same simulator.
+// times `terraform plan` runs against the same simulator, then the floor.
 func planRefresh(ctx context.Context, tc *toolchain, dir string, n, runs int, logf func(string, ...any)) (refreshResult, error) {
 	out := refreshResult{N: n}
-	ws, err := tc.newWorkspace(ctx, dir, generationsConfig(n, defaultKnobs))
+	ws, err := tc.newWorkspace(ctx, filepath.Join(dir, "generations"), generationsConfig(n, defaultKnobs))
 	if err != nil {
 		return out, err
 	}
@@ -285,7 +296,7 @@ func planRefresh(ctx context.Context, tc *toolchain, dir string, n, runs int, lo
 		return out, err
 	}
 	defer ls.stop(ctx)
-	res, err := ws.run(ctx, ls.env(), "apply", "-input=false", "-auto-approve", "-no-color", "-parallelism=50")
+	res, err := ws.run(ctx, ls.env(), "apply", "-input=false", "-auto-approve", "-no-color", "-parallelism=100")
 	if err != nil {
 		return out, err
 	}
@@ -299,25 +310,59 @@ func planRefresh(ctx context.Context, tc *toolchain, dir string, n, runs int, lo
 	logf("    setup apply of %d generations: %.1fs", n, res.wall.Seconds())
 	for i := 0; i < runs; i++ {
 		before := ls.sim.Stats()
-		res, err := ws.run(ctx, ls.env(), "plan", "-input=false", "-no-color", "-detailed-exitcode")
+		pr, err := timedPlan(ctx, ws, ls.env(), n)
 		if err != nil {
 			return out, err
 		}
-		if res.exitCode != 0 {
-			return out, fmt.Errorf("plan of %d unchanged generations exited %d (0 = no changes expected):\n%s", n, res.exitCode, tail(res.output, 40))
-		}
 		after := ls.sim.Stats()
-		pr := planRun{
-			Wall: res.wall, ExitCode: res.exitCode,
-			Polls: after.TotalPolls - before.TotalPolls, Requests: after.Requests - before.Requests,
-			PeakRSS: res.provider.peakRSS, Providers: res.provider.processes,
-			CPU: res.cpu, ProviderCPU: res.provider.cpu, Load: res.load,
-		}
+		pr.Polls, pr.Requests = after.TotalPolls-before.TotalPolls, after.Requests-before.Requests
 		out.Runs = append(out.Runs, pr)
-		logf("    plan %d/%d: %.2fs (CPU %.2fs, provider %.2fs, load %.1f), %d polls, provider peak RSS %.1f MB",
-			i+1, runs, pr.Wall.Seconds(), pr.CPU.Seconds(), pr.ProviderCPU.Seconds(), pr.Load, pr.Polls, mb(pr.PeakRSS))
+		logf("    plan %d/%d: %.2fs (CPU %.2fs, provider %.2fs = %.2f ms per resource, load %.1f), %d polls, provider peak RSS %.1f MB",
+			i+1, runs, pr.Wall.Seconds(), pr.CPU.Seconds(), pr.ProviderCPU.Seconds(), pr.ProviderCPU.Seconds()*1000/float64(n), pr.Load, pr.Polls, mb(pr.PeakRSS))
+	}
+
+	floor, err := tc.newWorkspace(ctx, filepath.Join(dir, "terraform_data"), terraformDataConfig(n))
+	if err != nil {
+		return out, err
+	}
+	if res, err = floor.run(ctx, nil, "apply", "-input=false", "-auto-approve", "-no-color"); err != nil {
+		return out, err
+	}
+	if res.exitCode != 0 {
+		return out, fmt.Errorf("setup apply of %d terraform_data failed (exit %d):\n%s", n, res.exitCode, tail(res.output, 40))
+	}
+	for i := 0; i < runs; i++ {
+		pr, err := timedPlan(ctx, floor, nil, n)
+		if err != nil {
+			return out, err
+		}
+		out.Floor = append(out.Floor, pr)
+		logf("    floor: plan %d/%d of %d terraform_data: %.2fs (CPU %.2fs, load %.1f)", i+1, runs, n, pr.Wall.Seconds(), pr.CPU.Seconds(), pr.Load)
 	}
 	return out, nil
+}
+
+// timedPlan runs `terraform plan -detailed-exitcode` of n unchanged
+// resources in ws.
+func timedPlan(ctx context.Context, ws *workspace, env map[string]string, n int) (planRun, error) {
+	res, err := ws.run(ctx, env, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+	if err != nil {
+		return planRun{}, err
+	}
+	if res.exitCode != 0 {
+		return planRun{}, fmt.Errorf("plan of %d unchanged resources exited %d (0 = no changes expected):\n%s", n, res.exitCode, tail(res.output, 40))
+	}
+	return planRun{
+		Wall: res.wall, ExitCode: res.exitCode,
+		PeakRSS: res.provider.peakRSS, Providers: res.provider.processes,
+		CPU: res.cpu, ProviderCPU: res.provider.cpu, Load: res.load,
+	}, nil
+}
+
+// terraformDataConfig is n terraform_data resources: Terraform's built-in
+// resource, planned without any provider process.
+func terraformDataConfig(n int) string {
+	return fmt.Sprintf("resource \"terraform_data\" \"d\" {\n  count = %d\n  input = count.index + 1\n}\n", n)
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }

@@ -225,3 +225,30 @@ func TestNaiveScript(t *testing.T) {
 		t.Errorf("%d requests, want creates + 429s + polls = %d", r.Requests, r.Creates+r.Busy429+r.Polls)
 	}
 }
+
+// TestSlotBatchNaive runs scenario 5's batch through the naive script with
+// a fast cadence: the foreign tasks hold both slots until the first 429,
+// finish 1–2 s later, and each freed slot pairs with one accepted create.
+func TestSlotBatchNaive(t *testing.T) {
+	dir := t.TempDir()
+	script, err := writeNaiveScript(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wl := workload{n: 3, maxJobs: 2, parallelism: 3, taskTime: 200 * time.Millisecond}
+	r, err := slotBatch(t.Context(), nil, script, wl, slotNaive, naiveCadence{poll: 100 * time.Millisecond, busy: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Creates != 3 || r.Busy429 < 3 || r.Posts != r.Creates+r.Busy429 || len(r.Lags) != 2 {
+		t.Fatalf("slot batch: %+v", r)
+	}
+	if r.Wall < time.Second {
+		t.Errorf("the batch took %s: the foreign tasks finished before 1 s had passed", r.Wall)
+	}
+	for _, l := range r.Lags {
+		if l < 0 || l > time.Second {
+			t.Errorf("lag %s with a 100 ms resubmit cadence", l)
+		}
+	}
+}

@@ -162,7 +162,7 @@ func (tc *toolchain) environ(extra map[string]string, rssLog string) []string {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "USEAPI_") || strings.HasPrefix(k, "APIKLEY_") ||
-			strings.HasPrefix(k, "RUNWAY_BENCH_") || k == "CHECKPOINT_DISABLE" {
+			strings.HasPrefix(k, "RUNWAY_BENCH_") || k == envCapacityWatch || k == "CHECKPOINT_DISABLE" {
 			continue
 		}
 		env = append(env, kv)

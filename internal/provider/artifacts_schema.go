@@ -1,6 +1,10 @@
 package provider
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -9,8 +13,9 @@ import (
 
 // The `artifacts` list is the same object on the generation resources and
 // on the runway_task data source. The framework gives resources and data
-// sources distinct attribute types, so the one definition below is built
-// through a computedAttributes of either schema package.
+// sources distinct attribute types, so the data source's nested attribute is
+// built through a computedAttributes; the resources' is a list of objects
+// (see artifactsResourceAttribute).
 
 // artifactAttrTypes is the element type of the `artifacts` list.
 var artifactAttrTypes = map[string]attr.Type{
@@ -74,25 +79,6 @@ func artifactFields[A any](c computedAttributes[A]) map[string]A {
 	return out
 }
 
-// resourceComputed builds resource schema attributes.
-type resourceComputed struct{}
-
-func (resourceComputed) stringAttr(d string) rschema.Attribute {
-	return rschema.StringAttribute{Computed: true, MarkdownDescription: d}
-}
-
-func (resourceComputed) int64Attr(d string) rschema.Attribute {
-	return rschema.Int64Attribute{Computed: true, MarkdownDescription: d}
-}
-
-func (resourceComputed) float64Attr(d string) rschema.Attribute {
-	return rschema.Float64Attribute{Computed: true, MarkdownDescription: d}
-}
-
-func (resourceComputed) stringListAttr(d string) rschema.Attribute {
-	return rschema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: d}
-}
-
 // dataSourceComputed builds data source schema attributes.
 type dataSourceComputed struct{}
 
@@ -112,13 +98,36 @@ func (dataSourceComputed) stringListAttr(d string) dschema.Attribute {
 	return dschema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: d}
 }
 
-// artifactsResourceAttribute is `artifacts` on a generation resource.
-func artifactsResourceAttribute() rschema.ListNestedAttribute {
-	return rschema.ListNestedAttribute{
-		MarkdownDescription: artifactsDescription,
+// artifactsResourceAttribute is `artifacts` on a generation resource: a
+// list of objects rather than a nested attribute. Terraform sees the same
+// type (and the same state), but the framework resolves a path inside a
+// nested attribute through the schema, copying the resource's attribute map
+// at every step of every value it walks (several walks per resource and
+// request), while a path inside an object type is one map look-up. Nested
+// attributes would make the artifacts half of a refresh's CPU. The fields
+// are documented in the description instead.
+func artifactsResourceAttribute() rschema.ListAttribute {
+	return rschema.ListAttribute{
+		MarkdownDescription: artifactsFieldsDescription(),
 		Computed:            true,
-		NestedObject:        rschema.NestedAttributeObject{Attributes: artifactFields[rschema.Attribute](resourceComputed{})},
+		ElementType:         artifactObjectType,
 	}
+}
+
+// artifactsFieldsDescription is artifactsDescription followed by the
+// fields of an artifact.
+func artifactsFieldsDescription() string {
+	names := make([]string, 0, len(artifactAttributeDescriptions))
+	for name := range artifactAttributeDescriptions {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	b.WriteString(artifactsDescription + " Each artifact has:")
+	for _, name := range names {
+		fmt.Fprintf(&b, " `%s`: %s", name, artifactAttributeDescriptions[name])
+	}
+	return b.String()
 }
 
 // artifactsDataSourceAttribute is `artifacts` on the runway_task data source.

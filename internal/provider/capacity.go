@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"math/rand/v2"
+	"os"
 	"regexp"
 	"sync"
 	"time"
@@ -28,6 +29,12 @@ import (
 //     longest-waiting create probe the account: the rule for Runway's own
 //     throttling 429, which lists nothing, and the upper bound otherwise.
 
+// envCapacityWatch set to "off" starts no watchers, leaving the fallback
+// timer alone to find slots freed by other clients. It is a benchmark
+// switch (internal/bench compares the provider with and without watchers),
+// not a setting for users.
+const envCapacityWatch = "RUNWAY_CAPACITY_WATCH"
+
 // capacityGates are the gates of one provider instance, by account email
 // ("" is the default account: the configured or only one).
 type capacityGates struct {
@@ -37,6 +44,8 @@ type capacityGates struct {
 	// watcher reads the tasks other clients run; pollEvery is its pace.
 	watcher   taskWatcher
 	pollEvery time.Duration
+	// noWatch is envCapacityWatch=off: no gate gets the watcher.
+	noWatch bool
 }
 
 // taskWatcher tells whether a task is final or gone.
@@ -45,7 +54,8 @@ type taskWatcher interface {
 }
 
 func newCapacityGates() *capacityGates {
-	return &capacityGates{byEmail: map[string]*capacityGate{}, fallback: defaultBusyRetryInterval, pollEvery: defaultPollInterval}
+	return &capacityGates{byEmail: map[string]*capacityGate{}, fallback: defaultBusyRetryInterval, pollEvery: defaultPollInterval,
+		noWatch: os.Getenv(envCapacityWatch) == "off"}
 }
 
 // forAccount returns the gate of an account.
@@ -55,7 +65,10 @@ func (gs *capacityGates) forAccount(email string) *capacityGate {
 	g, ok := gs.byEmail[email]
 	if !ok {
 		g = newCapacityGate()
-		g.fallback, g.watcher, g.pollEvery = gs.fallback, gs.watcher, gs.pollEvery
+		g.fallback, g.pollEvery = gs.fallback, gs.pollEvery
+		if !gs.noWatch {
+			g.watcher = gs.watcher
+		}
 		gs.byEmail[email] = g
 	}
 	return g

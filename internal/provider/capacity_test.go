@@ -157,6 +157,29 @@ func TestCapacityGateWatchesForeignTasks(t *testing.T) {
 	waitUntil(t, func() bool { return woken.Load() == 3 })
 }
 
+// RUNWAY_CAPACITY_WATCH=off (the benchmark's "no watchers" baseline)
+// polls no foreign task: only the fallback timer lets a queued create go.
+func TestCapacityGateWatchOff(t *testing.T) {
+	t.Setenv(envCapacityWatch, "off")
+	w := &fakeWatcher{done: map[string]bool{"foreign": true}, polls: map[string]int{}}
+	gs := newCapacityGates()
+	gs.watcher, gs.pollEvery = w, time.Millisecond
+	g := gs.forAccount("")
+	g.watch("foreign")
+	start := time.Now()
+	if err := g.busyWait(context.Background(), 100*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 100*time.Millisecond {
+		t.Fatalf("the create went after %s, before its fallback timer", d)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.polls) != 0 {
+		t.Fatalf("watchers polled %v with %s=off", w.polls, envCapacityWatch)
+	}
+}
+
 // A full account does not hold back creates bound for another account.
 func TestCapacityGatesPerAccount(t *testing.T) {
 	gs := newCapacityGates()

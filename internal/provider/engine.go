@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -157,12 +158,39 @@ var (
 
 func newGenerationResource[M any, P generationModel[M, T], T any](kind generationKind[P, T], gateway generationGateway[T]) *generationResource[M, P, T] {
 	r := &generationResource[M, P, T]{kind: kind, gateway: gateway}
-	r.plan = planShapeOf(r.attributes())
+	r.plan = r.shape().plan
 	return r
 }
 
+// generationShape is a generation resource type's schema attributes and
+// their planShape, built once per type: the framework creates a resource
+// value for every request, and a plan of many resources would otherwise
+// build the same maps again for each.
+type generationShape struct {
+	attributes map[string]schema.Attribute
+	plan       planShape
+}
+
+// generationShapes caches generationShape by resource type name
+// (*generationShape values).
+var generationShapes sync.Map
+
+func (r *generationResource[M, P, T]) shape() *generationShape {
+	name := r.kind.name()
+	if s, ok := generationShapes.Load(name); ok {
+		if shape, ok := s.(*generationShape); ok {
+			return shape
+		}
+	}
+	attrs := mergeAttributes(r.kind.inputs(), r.gateway.sharedAttributes())
+	shape := &generationShape{attributes: attrs, plan: planShapeOf(attrs)}
+	generationShapes.Store(name, shape)
+	return shape
+}
+
+// attributes are the schema's attributes, shared by every caller: read only.
 func (r *generationResource[M, P, T]) attributes() map[string]schema.Attribute {
-	return mergeAttributes(r.kind.inputs(), r.gateway.sharedAttributes())
+	return r.shape().attributes
 }
 
 func (r *generationResource[M, P, T]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

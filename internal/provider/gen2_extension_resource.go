@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -67,14 +65,12 @@ func (gen2Extension) inputs() map[string]schema.Attribute {
 	return inputs
 }
 
-// configValidators refuse `motion` with any camera axis.
-func (gen2Extension) configValidators() []resource.ConfigValidator {
-	conflicts := []resource.ConfigValidator{}
-	for _, axis := range cameraAxes {
-		conflicts = append(conflicts, resourcevalidator.Conflicting(path.MatchRoot("motion"), path.MatchRoot(axis)))
-	}
-	return conflicts
-}
+// gen2Conflicts refuses `motion` with any camera axis: one validator that
+// reads the seven attributes directly (resourcevalidator.Conflicting walks
+// the whole configuration once per pair).
+var gen2Conflicts = []resource.ConfigValidator{conflictingRootAttributes{attr: "motion", others: cameraAxes}}
+
+func (gen2Extension) configValidators() []resource.ConfigValidator { return gen2Conflicts }
 
 func (gen2Extension) submit(ctx context.Context, d *providerData, m *gen2ExtensionModel) (*useapi.Task, error) {
 	return d.useapi.CreateGen2Extend(ctx, &useapi.Gen2ExtendRequest{

@@ -9,7 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/download"
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
@@ -34,6 +37,45 @@ func (endpointValidator) ValidateString(_ context.Context, req validator.StringR
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint",
 			fmt.Sprintf("Attribute %s: %s", req.Path, err))
 	}
+}
+
+// conflictingRootAttributes refuses the top-level attribute attr together
+// with any of others. It reads the configuration's attributes directly, so
+// it costs one look-up per attribute, and reports each conflict as
+// resourcevalidator.Conflicting(attr, other) would ("Invalid Attribute
+// Combination: These attributes cannot be configured together: [a,b]").
+type conflictingRootAttributes struct {
+	attr   string
+	others []string
+}
+
+var _ resource.ConfigValidator = conflictingRootAttributes{}
+
+func (v conflictingRootAttributes) Description(context.Context) string {
+	return fmt.Sprintf("%s cannot be configured together with any of %s", v.attr, strings.Join(v.others, ", "))
+}
+
+func (v conflictingRootAttributes) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v conflictingRootAttributes) ValidateResource(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var attrs map[string]tftypes.Value
+	if req.Config.Raw.As(&attrs) != nil || !configuredValue(attrs[v.attr]) {
+		return
+	}
+	for _, other := range v.others {
+		if configuredValue(attrs[other]) {
+			resp.Diagnostics.AddAttributeError(path.Root(v.attr), "Invalid Attribute Combination",
+				fmt.Sprintf("These attributes cannot be configured together: [%s,%s]", v.attr, other))
+		}
+	}
+}
+
+// configuredValue: set in the configuration (neither null, absent nor
+// unknown).
+func configuredValue(v tftypes.Value) bool {
+	return v.Type() != nil && v.IsKnown() && !v.IsNull()
 }
 
 // durationValidator accepts Go durations ("90s", "5m") no shorter than min.

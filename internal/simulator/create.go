@@ -820,7 +820,7 @@ func (s *Simulator) renderOptionsLocked(t *task, now time.Time, base string) any
 		}
 		return o
 	}
-	if m, ok := imageModels[t.taskType]; ok {
+	if m, ok := imageModels[t.taskType]; ok && t.images > 0 { // gen4 names an image and a video model
 		o := map[string]any{"name": t.optName, "model": p.model, "text_prompt": p.textPrompt, "aspect_ratio": p.aspectRatio,
 			"num_images": t.images, "exploreMode": p.explore}
 		if p.resolution != "" {

@@ -53,8 +53,10 @@ func run(ctx context.Context, args []string, logw io.Writer) error {
 		runs     = fs.Int("runs", envInt("BENCH_RUNS", 5), "runs per Terraform scenario (env BENCH_RUNS)")
 		naive    = fs.Int("naive-runs", envInt("BENCH_NAIVE_RUNS", 3), "runs of the naive script (env BENCH_NAIVE_RUNS)")
 		micro    = fs.Int("micro-count", 5, "-count of the Go micro-benchmarks")
+		slots    = fs.Int("slot-runs", envInt("BENCH_SLOT_RUNS", 3), "scenario 5: runs through the provider per maxJobs (env BENCH_SLOT_RUNS)")
+		slotBase = fs.Int("slot-baseline-runs", envInt("BENCH_SLOT_BASELINE_RUNS", 1), "scenario 5: runs of each baseline (no watchers, naive script) per maxJobs (env BENCH_SLOT_BASELINE_RUNS)")
 		noTuned  = fs.Bool("no-tuned", false, "skip the runs with tuned provider settings")
-		only     = fs.String("only", os.Getenv("BENCH_ONLY"), "comma-separated parts to run: 1,2,3,4,micro (env BENCH_ONLY; default all)")
+		only     = fs.String("only", os.Getenv("BENCH_ONLY"), "comma-separated parts to run: 1,2,3,4,5,micro (env BENCH_ONLY; default all)")
 		strict   = fs.Bool("strict", os.Getenv("BENCH_STRICT") == "1", "exit with status 1 when a target is missed (env BENCH_STRICT=1)")
 		quick    = fs.Bool("quick", os.Getenv("BENCH_QUICK") == "1", "one run of everything (env BENCH_QUICK=1)")
 	)
@@ -65,12 +67,12 @@ func run(ctx context.Context, args []string, logw io.Writer) error {
 		return fmt.Errorf("-provider is required")
 	}
 	if *quick {
-		*runs, *naive, *micro = 1, 1, 1
+		*runs, *naive, *micro, *slots, *slotBase = 1, 1, 1, 1, 1
 	}
-	if *runs < 1 || *naive < 1 || *micro < 1 {
-		return fmt.Errorf("-runs, -naive-runs and -micro-count must be at least 1")
+	if *runs < 1 || *naive < 1 || *micro < 1 || *slots < 1 || *slotBase < 1 {
+		return fmt.Errorf("-runs, -naive-runs, -micro-count, -slot-runs and -slot-baseline-runs must be at least 1")
 	}
-	cfg := bench.Config{Runs: *runs, NaiveRuns: *naive, MicroCount: *micro, Log: logw, Tuned: !*noTuned}
+	cfg := bench.Config{Runs: *runs, NaiveRuns: *naive, MicroCount: *micro, SlotRuns: *slots, SlotBaselineRuns: *slotBase, Log: logw, Tuned: !*noTuned}
 	if *only != "" {
 		cfg.Only = strings.Split(*only, ",")
 	}
