@@ -154,12 +154,14 @@ type capacityGate struct {
 	// own are the unfinished tasks of this process (their waits release
 	// their slots); watching are the foreign tasks being watched.
 	own, watching map[string]bool
+	// released are the tasks whose slot was freed (each is, once).
+	released map[string]bool
 	watcher       taskWatcher
 	pollEvery     time.Duration
 }
 
 func newCapacityGate() *capacityGate {
-	return &capacityGate{fallback: defaultBusyRetryInterval, own: map[string]bool{}, watching: map[string]bool{}, pollEvery: defaultPollInterval}
+	return &capacityGate{fallback: defaultBusyRetryInterval, own: map[string]bool{}, watching: map[string]bool{}, released: map[string]bool{}, pollEvery: defaultPollInterval}
 }
 
 // busyWait records that the account is full and waits for a freed slot or d.
@@ -202,16 +204,28 @@ func (g *capacityGate) track(taskID string) {
 	g.mu.Unlock()
 }
 
-// finished announces that a tracked task reached a final status; a task
-// releases its slot once, however often its final status is seen.
+// finished announces that a tracked task reached a final status.
 func (g *capacityGate) finished(taskID string) {
 	g.mu.Lock()
 	tracked := g.own[taskID]
 	delete(g.own, taskID)
 	g.mu.Unlock()
 	if tracked {
-		g.release()
+		g.releaseTask(taskID)
 	}
+}
+
+// releaseTask frees the slot of a task that ended: once per task, however
+// often (and by whom: its own wait, a watcher) its end is seen.
+func (g *capacityGate) releaseTask(taskID string) {
+	g.mu.Lock()
+	if g.released[taskID] {
+		g.mu.Unlock()
+		return
+	}
+	g.released[taskID] = true
+	g.mu.Unlock()
+	g.release()
 }
 
 // release announces a freed slot: one queued create (the longest waiting)
@@ -255,7 +269,7 @@ func (g *capacityGate) watch(taskID string) {
 			done, err := g.watcher.taskDone(ctx, taskID)
 			cancel()
 			if err == nil && done {
-				g.release()
+				g.releaseTask(taskID)
 				return
 			}
 		}

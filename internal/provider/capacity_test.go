@@ -217,3 +217,31 @@ func TestAccountOfAsset(t *testing.T) {
 		}
 	}
 }
+
+// A task of this process that a 429 listed before its create's answer was
+// recorded (so a watcher saw it as another client's) frees one slot, not
+// two, when both its watcher and its own wait see it end.
+func TestCapacityGateReleasesATaskOnce(t *testing.T) {
+	w := &fakeWatcher{done: map[string]bool{}, polls: map[string]int{}}
+	gs := newCapacityGates()
+	gs.watcher, gs.pollEvery = w, 2*time.Millisecond
+	g := gs.forAccount("")
+	var woken atomic.Int32
+	for range 2 {
+		go func() {
+			if err := g.busyWait(context.Background(), time.Hour); err == nil {
+				woken.Add(1)
+			}
+		}()
+	}
+	waitUntil(t, func() bool { return g.queued() == 2 })
+	g.watch("t1") // listed by a 429 before its own create recorded it
+	g.track("t1")
+	w.finish("t1")
+	waitUntil(t, func() bool { return woken.Load() == 1 })
+	g.finished("t1") // its own wait sees it end too
+	time.Sleep(30 * time.Millisecond)
+	if n := woken.Load(); n != 1 {
+		t.Fatalf("one task ended, %d queued creates went", n)
+	}
+}
