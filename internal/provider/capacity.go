@@ -155,9 +155,9 @@ type capacityGate struct {
 	// their slots); watching are the foreign tasks being watched.
 	own, watching map[string]bool
 	// released are the tasks whose slot was freed (each is, once).
-	released map[string]bool
-	watcher       taskWatcher
-	pollEvery     time.Duration
+	released  map[string]bool
+	watcher   taskWatcher
+	pollEvery time.Duration
 }
 
 func newCapacityGate() *capacityGate {
