@@ -22,8 +22,10 @@ import (
 // The generation engine. Every generation resource, whatever its gateway,
 // has the same life cycle:
 //
-//	Create  wait for account capacity → submit → task id into the state at
-//	        once → wait for a final status → fill the outputs
+//	Create  adopt a task a killed apply submitted (crash journal), or wait
+//	        for account capacity → record the intent → submit → task id
+//	        into the journal and the state at once → wait for a final
+//	        status → fill the outputs
 //	Read    refresh the task; a task the gateway forgot leaves the state
 //	Update  only knobs change (ModifyPlan decides); waits for an unfinished task
 //	Delete  the model's remove: deletion_policy, or forget
@@ -32,14 +34,17 @@ import (
 //   - its generationKind (the resource file): inputs, request, price and
 //     what an imported task reports of its inputs;
 //   - its model, which embeds its gateway's common struct
-//     (generationCommon or apikleyCommon) and so has the methods of
-//     generationModel: life-cycle fields, outputs from a task, destroy;
-//   - its gateway's generationGateway (useapiGateway, apikleyGateway): the
+//     (generationCommon for a video, imageCommon for images, apikleyCommon)
+//     and so has the methods of generationModel: life-cycle fields, outputs
+//     from a task, destroy;
+//   - its gateway's generationGateway (useapiGateway, useapiImageGateway,
+//     apikleyGateway): the
 //     task API (a taskBackend over the gateway's client), final statuses and
 //     the attributes every resource of that gateway shares.
 //
 // Planning (replacement, waiting in place, import adoption, price) is in
-// engine_plan.go.
+// engine_plan.go; the crash journal's part in engine_journal.go; account
+// capacity in capacity.go.
 
 // Default deadlines. A relaxed (explore mode) generation can queue for a
 // long time, hence the generous create default.
