@@ -37,40 +37,29 @@ type artifactModel struct {
 // would make each refresh change the outputs (and everything downstream of
 // them); keeping old URLs forever would leave dead links in state. So a URL
 // is replaced only when it has expired or will expire soon.
-func artifactsFromTask(ctx context.Context, task *useapi.Task, prior types.List, now time.Time) (types.List, diag.Diagnostics) {
+func artifactsFromTask(_ context.Context, task *useapi.Task, prior types.List, now time.Time) (types.List, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	priorByID := map[string]artifactModel{}
+	// The lists are read and built directly, not through ElementsAs and
+	// ListValueFrom: their reflection was a third of what a refresh spends
+	// in the provider's own code.
+	priorByID := map[string]map[string]attr.Value{}
 	if !prior.IsNull() && !prior.IsUnknown() {
-		var old []artifactModel
-		diags.Append(prior.ElementsAs(ctx, &old, false)...)
-		for _, a := range old {
-			priorByID[a.ID.ValueString()] = a
+		for _, e := range prior.Elements() {
+			if o, ok := e.(types.Object); ok && !o.IsNull() && !o.IsUnknown() {
+				attrs := o.Attributes()
+				priorByID[attrString(attrs, "id").ValueString()] = attrs
+			}
 		}
 	}
 
-	out := make([]artifactModel, 0, len(task.Artifacts))
+	out := make([]attr.Value, 0, len(task.Artifacts))
 	for _, a := range task.Artifacts {
 		media := a.Media()
-		m := artifactModel{
-			AssetID:   stringOrNull(a.AssetID),
-			ID:        stringOrNull(a.ID),
-			URL:       stringOrNull(a.URL),
-			Filename:  stringOrNull(a.Filename),
-			FileSize:  flexInt64(a.FileSize),
-			Duration:  types.Float64PointerValue(media.Duration),
-			Width:     types.Int64PointerValue(media.Width),
-			Height:    types.Int64PointerValue(media.Height),
-			FrameRate: types.Float64PointerValue(media.FrameRate),
-			CreatedAt: stringOrNull(a.CreatedAt),
-		}
+		url := stringOrNull(a.URL)
 		previews := a.PreviewURLs
 		if old, ok := priorByID[a.ID]; ok {
-			m.URL = types.StringValue(stableURL(old.URL.ValueString(), a.URL, now))
-			var oldPreviews []string
-			if !old.PreviewURLs.IsNull() && !old.PreviewURLs.IsUnknown() {
-				diags.Append(old.PreviewURLs.ElementsAs(ctx, &oldPreviews, false)...)
-			}
-			if len(oldPreviews) == len(previews) {
+			url = types.StringValue(stableURL(attrString(old, "url").ValueString(), a.URL, now))
+			if oldPreviews, ok := stringElements(old["preview_urls"]); ok && len(oldPreviews) == len(previews) {
 				kept := make([]string, len(previews))
 				for i := range previews {
 					kept[i] = stableURL(oldPreviews[i], previews[i], now)
@@ -78,29 +67,79 @@ func artifactsFromTask(ctx context.Context, task *useapi.Task, prior types.List,
 				previews = kept
 			}
 		}
-		if previews == nil {
-			previews = []string{}
+		previewValues := make([]attr.Value, len(previews))
+		for i, p := range previews {
+			previewValues[i] = types.StringValue(p)
 		}
-		list, d := types.ListValueFrom(ctx, types.StringType, previews)
+		previewList, d := types.ListValue(types.StringType, previewValues)
 		diags.Append(d...)
-		m.PreviewURLs = list
-		out = append(out, m)
+		obj, d := types.ObjectValue(artifactAttrTypes, map[string]attr.Value{
+			"asset_id":     stringOrNull(a.AssetID),
+			"id":           stringOrNull(a.ID),
+			"url":          url,
+			"preview_urls": previewList,
+			"filename":     stringOrNull(a.Filename),
+			"file_size":    flexInt64(a.FileSize),
+			"duration":     types.Float64PointerValue(media.Duration),
+			"width":        types.Int64PointerValue(media.Width),
+			"height":       types.Int64PointerValue(media.Height),
+			"frame_rate":   types.Float64PointerValue(media.FrameRate),
+			"created_at":   stringOrNull(a.CreatedAt),
+		})
+		diags.Append(d...)
+		out = append(out, obj)
 	}
-	list, d := types.ListValueFrom(ctx, artifactObjectType, out)
+	if diags.HasError() {
+		return types.ListNull(artifactObjectType), diags
+	}
+	list, d := types.ListValue(artifactObjectType, out)
 	diags.Append(d...)
 	return list, diags
 }
 
+// attrString is the string attribute name of an object's attributes (null
+// when absent or not a string).
+func attrString(attrs map[string]attr.Value, name string) types.String {
+	if s, ok := attrs[name].(types.String); ok {
+		return s
+	}
+	return types.StringNull()
+}
+
+// stringElements are the values of a known list of strings; false when v is
+// not one or holds a null or unknown element.
+func stringElements(v attr.Value) ([]string, bool) {
+	l, ok := v.(types.List)
+	if !ok || l.IsNull() || l.IsUnknown() {
+		return nil, false
+	}
+	elems := l.Elements()
+	out := make([]string, len(elems))
+	for i, e := range elems {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			return nil, false
+		}
+		out[i] = s.ValueString()
+	}
+	return out, true
+}
+
 // firstArtifact returns the video URL and asset id of the first artifact.
-func firstArtifact(ctx context.Context, artifacts types.List) (types.String, types.String) {
-	if artifacts.IsNull() || artifacts.IsUnknown() || len(artifacts.Elements()) == 0 {
+func firstArtifact(_ context.Context, artifacts types.List) (types.String, types.String) {
+	if artifacts.IsNull() || artifacts.IsUnknown() {
 		return types.StringNull(), types.StringNull()
 	}
-	var list []artifactModel
-	if diags := artifacts.ElementsAs(ctx, &list, false); diags.HasError() || len(list) == 0 {
+	elems := artifacts.Elements()
+	if len(elems) == 0 {
 		return types.StringNull(), types.StringNull()
 	}
-	return list[0].URL, list[0].AssetID
+	o, ok := elems[0].(types.Object)
+	if !ok || o.IsNull() || o.IsUnknown() {
+		return types.StringNull(), types.StringNull()
+	}
+	attrs := o.Attributes()
+	return attrString(attrs, "url"), attrString(attrs, "asset_id")
 }
 
 // urlRenewMargin is how long before expiry a signed URL is replaced; for
