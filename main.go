@@ -26,6 +26,7 @@ var stopProfile = func() {}
 
 func main() {
 	quietLogsUnlessAsked()
+	tuneGC()
 
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
