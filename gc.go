@@ -64,7 +64,6 @@ func (t *gcTuner) adjust(live uint64) {
 func gcPercentFor(live uint64) int {
 	const floor = 4 << 20 // the runtime's minimum heap; below it the percentage means nothing
 	live = max(live, floor)
-	p := int(uint64(gcHeadroom) * 100 / live)
-	p = p / 50 * 50
-	return min(max(p, 100), 1600)
+	p := min(uint64(gcHeadroom)*100/live, 1600) // live >= 4 MiB: at most 1000 with 40 MiB
+	return max(int(p/50*50), 100)
 }
