@@ -244,7 +244,7 @@ func apikleyCommonInputAttributes() map[string]schema.Attribute {
 			Optional: true,
 			Validators: []validator.String{
 				stringvalidator.LengthAtMost(apikley.MaxCallbackURLLength),
-				callbackURLValidator{},
+				stringRuleValidator(callbackURLRule{}),
 			},
 		},
 	}

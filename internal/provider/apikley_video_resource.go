@@ -59,7 +59,7 @@ func (apikleyVideo) inputs() map[string]schema.Attribute {
 			MarkdownDescription: "Public URL of a reference image to animate (image-to-video), for example the " +
 				"`cover_image_url` of another generation. The gateway answers code 451 when it cannot fetch it.",
 			Optional:   true,
-			Validators: []validator.String{callbackURLValidator{}},
+			Validators: []validator.String{stringRuleValidator(callbackURLRule{})},
 		},
 	}
 	return inputs

@@ -106,7 +106,7 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"`; may also be set with `" + envUseapiEndpoint + "`. Must be `https://`, except for loopback " +
 					"hosts such as the bundled simulator (`http://127.0.0.1:8787/v1/runwayml`).",
 				Optional:   true,
-				Validators: []validator.String{endpointValidator{}},
+				Validators: []validator.String{stringRuleValidator(endpointRule{})},
 			},
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Default Runway account (its email, as in `runway_accounts`) of the useapi.net calls " +
@@ -122,12 +122,12 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"The provider polls adaptively: it uses the gateway's `estimatedTimeToStartSeconds` and the " +
 					"rate of `progressRatio` to poll when completion is likely. Defaults to `1s`.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{min: 100 * time.Millisecond}},
+				Validators: []validator.String{stringRuleValidator(durationRule{min: 100 * time.Millisecond})},
 			},
 			"max_poll_interval": schema.StringAttribute{
 				MarkdownDescription: "Longest time between two polls of one task. Defaults to `30s`.",
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{min: 100 * time.Millisecond}},
+				Validators:          []validator.String{stringRuleValidator(durationRule{min: 100 * time.Millisecond})},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a read or delete request is retried after a connection error, " +
@@ -142,7 +142,7 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"added, so the default `10s` waits 10–30 s as the gateway advises. The wait ends early when " +
 					"another generation of this provider finishes and frees a slot.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{min: 10 * time.Millisecond}},
+				Validators: []validator.String{stringRuleValidator(durationRule{min: 10 * time.Millisecond})},
 			},
 			"credit_rates": schema.MapAttribute{
 				MarkdownDescription: "Credits per second of output by Runway model, used for `estimated_credits`. Keys: `gen2` " +
@@ -187,7 +187,7 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 						MarkdownDescription: "Base URL of Apikley's API. Defaults to `" + apikley.DefaultEndpoint + "`; may also be set with `" +
 							envApikleyEndpoint + "`. Must be `https://`, except for loopback hosts.",
 						Optional:   true,
-						Validators: []validator.String{endpointValidator{}},
+						Validators: []validator.String{stringRuleValidator(endpointRule{})},
 					},
 				},
 			},

@@ -61,7 +61,7 @@ func commonInputAttributes() map[string]schema.Attribute {
 			Optional: true,
 			Validators: []validator.String{
 				stringvalidator.LengthAtMost(maxReplyLength),
-				callbackURLValidator{},
+				stringRuleValidator(callbackURLRule{}),
 			},
 		},
 		"reply_ref": schema.StringAttribute{
