@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -97,6 +98,9 @@ type generationGateway[T any] interface {
 	// sharedAttributes are the inputs, knobs and outputs every generation
 	// resource of the gateway has.
 	sharedAttributes() map[string]schema.Attribute
+	// lifecycleDescription says, in every generation resource's docs, what
+	// apply, a changed argument and destroy do.
+	lifecycleDescription() string
 }
 
 // generationModel is what the engine needs of a resource's model. *M
@@ -203,7 +207,14 @@ func (r *generationResource[M, P, T]) Metadata(_ context.Context, req resource.M
 }
 
 func (r *generationResource[M, P, T]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{MarkdownDescription: r.kind.description(), Attributes: r.attributes()}
+	// The gateway's life-cycle sentences follow the kind's first paragraph
+	// (a kind may add more, e.g. runway_video's model table).
+	first, more, _ := strings.Cut(r.kind.description(), "\n\n")
+	description := first + " " + r.gateway.lifecycleDescription()
+	if more != "" {
+		description += "\n\n" + more
+	}
+	resp.Schema = schema.Schema{MarkdownDescription: description, Attributes: r.attributes()}
 }
 
 func (r *generationResource[M, P, T]) ConfigValidators(context.Context) []resource.ConfigValidator {

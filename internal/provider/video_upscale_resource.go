@@ -34,8 +34,7 @@ func (videoUpscale) description() string {
 	return "Upscales a video to 4K with Topaz (`POST /videos/upscale`), keeping its aspect ratio (1280×720 becomes " +
 		"4096×2304). The source must be at most 40 seconds long: a longer one whose duration is known at plan (a " +
 		"`runway_asset`, another generation's artifact) is refused by `terraform plan`. The account that owns the video " +
-		"runs and pays for the task. Apply submits one paid task, saves its id in the state at once, waits for it and " +
-		"exposes the upscaled video. Every generation input forces a new generation."
+		"runs and pays for the task."
 }
 
 func (videoUpscale) inputs() map[string]schema.Attribute {
