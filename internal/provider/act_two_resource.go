@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -62,13 +60,12 @@ func (actTwo) submit(ctx context.Context, d *providerData, m *actTwoModel) (*use
 }
 
 // checkPlan refuses a driving video outside 3–30 s when its duration is known.
-func (actTwo) checkPlan(ctx context.Context, d *providerData, m *actTwoModel) diag.Diagnostics {
-	var diags diag.Diagnostics
+func (actTwo) checkPlan(ctx context.Context, d *providerData, m *actTwoModel) []planRefusal {
 	if sec, ok := assetDuration(ctx, d, m.DrivingAssetID); ok && (sec < useapi.MinActTwoDrivingSeconds || sec > useapi.MaxActTwoDrivingSeconds) {
-		diags.AddAttributeError(path.Root("driving_asset_id"), "Driving video of the wrong length",
-			"The driving video is "+formatSeconds(sec)+" long; Act-Two takes 3 to 30 seconds. Nothing was submitted.")
+		return []planRefusal{{"driving_asset_id", "Driving video of the wrong length",
+			"The driving video is " + formatSeconds(sec) + " long; Act-Two takes 3 to 30 seconds."}}
 	}
-	return diags
+	return nil
 }
 
 // estimate: the driving video's seconds (30, the longest, when not known)

@@ -59,7 +59,10 @@ func (apikleyVideo) inputs() map[string]schema.Attribute {
 }
 
 func (apikleyVideo) configValidators() []resource.ConfigValidator {
-	return []resource.ConfigValidator{qualityDurationValidator{}, aspectRatioRequiredValidator{}}
+	return []resource.ConfigValidator{
+		qualityDurationValidator{"quality 1080p is only available with duration 5"},
+		aspectRatioRequiredValidator{"aspect_ratio is required when image_url is not set"},
+	}
 }
 
 func (apikleyVideo) submit(ctx context.Context, d *providerData, m *apikleyVideoModel) (*apikley.TaskDetail, error) {
@@ -84,15 +87,7 @@ func (apikleyVideo) adopt(m *apikleyVideoModel, t *apikley.TaskDetail) {
 
 // qualityDurationValidator refuses 1080p with a 10-second duration, which
 // the gateway rejects; both values must be known to judge.
-type qualityDurationValidator struct{}
-
-func (qualityDurationValidator) Description(context.Context) string {
-	return "quality 1080p is only available with duration 5"
-}
-
-func (v qualityDurationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type qualityDurationValidator struct{ describedCheck }
 
 func (qualityDurationValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var quality types.String
@@ -112,15 +107,7 @@ func (qualityDurationValidator) ValidateResource(ctx context.Context, req resour
 // aspectRatioRequiredValidator requires aspect_ratio for text-to-video.
 // Either value being unknown (e.g. image_url fed by another resource's
 // output) defers the decision to the gateway-side check at apply.
-type aspectRatioRequiredValidator struct{}
-
-func (aspectRatioRequiredValidator) Description(context.Context) string {
-	return "aspect_ratio is required when image_url is not set"
-}
-
-func (v aspectRatioRequiredValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type aspectRatioRequiredValidator struct{ describedCheck }
 
 func (aspectRatioRequiredValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var aspectRatio, imageURL types.String

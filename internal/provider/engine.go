@@ -147,8 +147,13 @@ type pricedKind[P any] interface {
 // plan time (e.g. an input asset's duration): ModifyPlan runs them for every
 // planned create, before anything is submitted.
 type planCheckedKind[P any] interface {
-	checkPlan(ctx context.Context, d *providerData, m P) diag.Diagnostics
+	checkPlan(ctx context.Context, d *providerData, m P) []planRefusal
 }
+
+// planRefusal is an input a planCheckedKind refuses: the attribute, the
+// diagnostic's summary and what is wrong (the engine adds that nothing was
+// submitted).
+type planRefusal struct{ attr, summary, detail string }
 
 // generationResource is a generation resource: a kind on a gateway.
 type generationResource[M any, P generationModel[M, T], T any] struct {

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -106,7 +105,7 @@ func (image) inputs() map[string]schema.Attribute {
 }
 
 func (image) configValidators() []resource.ConfigValidator {
-	return []resource.ConfigValidator{imageModelValidator{}}
+	return []resource.ConfigValidator{imageModelValidator{newModelRowCheck()}}
 }
 
 func (image) submit(ctx context.Context, d *providerData, m *imageModel) (*useapi.Task, error) {
@@ -149,17 +148,9 @@ func (image) adopt(m *imageModel, t *useapi.Task) {
 
 // imageModelValidator checks a runway_image configuration against its
 // model's row of useapi.ImageModels.
-type imageModelValidator struct{}
+type imageModelValidator struct{ modelRowCheck }
 
-func (imageModelValidator) Description(context.Context) string {
-	return "every argument must be one the model accepts"
-}
-
-func (v imageModelValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (imageModelValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (v imageModelValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m imageModel
 	if diags := req.Config.Get(ctx, &m); diags.HasError() || m.Model.IsUnknown() || m.Model.IsNull() {
 		return
@@ -182,6 +173,6 @@ func (imageModelValidator) ValidateResource(ctx context.Context, req resource.Va
 		if field == "image_asset_ids" {
 			field = "reference_image_asset_ids"
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(field), "Not accepted by model "+model.ID, p.Message+".")
+		v.refuse(&resp.Diagnostics, field, model.ID, p.Message)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -93,6 +94,27 @@ func (v conflictingRootAttributes) ValidateResource(_ context.Context, req resou
 				fmt.Sprintf("These attributes cannot be configured together: [%s,%s]", v.attr, other))
 		}
 	}
+}
+
+// describedCheck gives a resource-level configuration check its
+// description: what it requires, in the framework's two forms.
+type describedCheck string
+
+func (d describedCheck) Description(context.Context) string         { return string(d) }
+func (d describedCheck) MarkdownDescription(context.Context) string { return string(d) }
+
+// modelRowCheck is the part the configuration checks of the unified
+// endpoints' resources (runway_video, runway_image) share: each checks the
+// arguments against its model's row of the client's capability table.
+type modelRowCheck struct{ describedCheck }
+
+func newModelRowCheck() modelRowCheck {
+	return modelRowCheck{"every argument must be one the model accepts"}
+}
+
+// refuse reports the argument the model does not accept.
+func (modelRowCheck) refuse(diags *diag.Diagnostics, attr, modelID, message string) {
+	diags.AddAttributeError(path.Root(attr), "Not accepted by model "+modelID, message+".")
 }
 
 // configuredValue: set in the configuration (neither null, absent nor

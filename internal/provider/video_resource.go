@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -90,7 +89,7 @@ func (video) inputs() map[string]schema.Attribute {
 
 // configValidators check every argument against the model's capabilities.
 func (video) configValidators() []resource.ConfigValidator {
-	return []resource.ConfigValidator{videoModelValidator{}}
+	return []resource.ConfigValidator{videoModelValidator{newModelRowCheck()}}
 }
 
 func (video) submit(ctx context.Context, d *providerData, m *videoModel) (*useapi.Task, error) {
@@ -164,17 +163,9 @@ func (video) adopt(m *videoModel, t *useapi.Task) {
 // videoModelValidator checks a runway_video configuration against its
 // model's row of useapi.VideoModels; values not known yet are left to the
 // check the client makes before sending.
-type videoModelValidator struct{}
+type videoModelValidator struct{ modelRowCheck }
 
-func (videoModelValidator) Description(context.Context) string {
-	return "every argument must be one the model accepts"
-}
-
-func (v videoModelValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (videoModelValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (v videoModelValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m videoModel
 	if diags := req.Config.Get(ctx, &m); diags.HasError() || m.Model.IsUnknown() || m.Model.IsNull() {
 		return
@@ -203,7 +194,7 @@ func (videoModelValidator) ValidateResource(ctx context.Context, req resource.Va
 		}
 	}
 	if p := model.Check(in); p != nil {
-		resp.Diagnostics.AddAttributeError(path.Root(p.Field), "Not accepted by model "+model.ID, p.Message+".")
+		v.refuse(&resp.Diagnostics, p.Field, model.ID, p.Message)
 	}
 }
 
