@@ -261,7 +261,13 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		BusyMinBackoff: busy,
 		BusyMaxBackoff: 3 * busy,
 	}
-	logger := tflogLogger{secrets: data.secrets}
+	// Both gateways' clients: one user agent, logger (secrets masked) and
+	// retry policy.
+	httpSide := transport.Config{
+		UserAgent: "terraform-provider-runway/" + p.version,
+		Logger:    tflogLogger{secrets: data.secrets},
+		Retry:     retry,
+	}
 
 	if cfg.APIToken.IsUnknown() || cfg.Endpoint.IsUnknown() {
 		// Known only after apply of another resource: nothing can be called
@@ -270,14 +276,9 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	} else if token == "" {
 		data.useapiErr = "no useapi.net API token: set `api_token` in the provider block or the " + envUseapiToken + " environment variable"
 	} else {
-		client, err := useapi.NewClient(useapi.Config{
-			Endpoint:  endpoint,
-			Token:     token,
-			UserAgent: "terraform-provider-runway/" + p.version,
-			Logger:    logger,
-			Retry:     retry,
-			BusyWait:  data.capacity.busyWait,
-		})
+		useapiHTTP := httpSide
+		useapiHTTP.BusyWait = data.capacity.busyWait
+		client, err := useapi.NewClient(useapi.Config{Endpoint: endpoint, Token: token, Config: useapiHTTP})
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid useapi.net endpoint", err.Error())
 			return
@@ -292,13 +293,7 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	case apikleyKey == "":
 		data.apikleyErr = "no Apikley API key: set `api_key` in the provider's `apikley` block or the " + envApikleyAPIKey + " environment variable"
 	default:
-		client, err := apikley.NewClient(apikley.Config{
-			Endpoint:  apikleyEndpoint,
-			APIKey:    apikleyKey,
-			UserAgent: "terraform-provider-runway/" + p.version,
-			Logger:    logger,
-			Retry:     retry,
-		})
+		client, err := apikley.NewClient(apikley.Config{Endpoint: apikleyEndpoint, APIKey: apikleyKey, Config: httpSide})
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("apikley").AtName("endpoint"), "Invalid Apikley endpoint", err.Error())
 			return
