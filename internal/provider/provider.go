@@ -1,9 +1,10 @@
 // Package provider maps Terraform configuration onto the gateway clients in
 // internal/useapi and internal/apikley. It owns everything Terraform-specific:
-// schemas, plan-time validation, state and diagnostics. The five generation
-// resources (three on useapi.net, two on Apikley) run on one engine
-// (engine.go, with its planning in engine_plan.go); each resource file
-// declares only its model, inputs, request mapping and price.
+// schemas, plan-time validation, state and diagnostics. The ten generation
+// resources (eight on useapi.net, two on Apikley) run on one engine
+// (engine.go, its life cycle in engine_apply.go, its planning in
+// engine_plan.go); each resource file declares only its model, inputs,
+// request mapping and price.
 package provider
 
 import (
