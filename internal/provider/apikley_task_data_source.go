@@ -82,6 +82,7 @@ func (d *apikleyTaskDataSource) Read(ctx context.Context, req datasource.ReadReq
 }
 
 // report copies what record-detail says into the model.
+//nolint:unparam // taskReport: the useapi model reports diagnostics, this one has none
 func (m *apikleyTaskDataSourceModel) report(_ context.Context, task *apikley.TaskDetail) diag.Diagnostics {
 	m.setID(task.TaskID)
 	m.Status = types.StringValue(task.State)
