@@ -81,9 +81,9 @@ func (d *apikleyTaskDataSource) Read(ctx context.Context, req datasource.ReadReq
 	readTaskDataSource[*apikley.TaskDetail, apikleyTaskDataSourceModel](ctx, d.data, taskReader{gateway: "Apikley", statusWord: "state"}, backend, diags, req, resp)
 }
 
-// report copies what record-detail says into the model.
-//nolint:unparam // taskReport: the useapi model reports diagnostics, this one has none
-func (m *apikleyTaskDataSourceModel) report(_ context.Context, task *apikley.TaskDetail) diag.Diagnostics {
+// report copies what record-detail says into the model; unlike the useapi
+// model's, it has nothing to report as diagnostics.
+func (m *apikleyTaskDataSourceModel) report(_ context.Context, task *apikley.TaskDetail) diag.Diagnostics { //nolint:unparam // implements taskReport
 	m.setID(task.TaskID)
 	m.Status = types.StringValue(task.State)
 	m.State = m.Status
