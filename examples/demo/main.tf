@@ -55,7 +55,7 @@ resource "runway_video_upscale" "final" {
   video_asset_id = runway_video_edit.snow.output_video_asset_id
 }
 
-# 5. A clip kept in this repository, uploaded and restyled beside the story.
+# 4. A clip kept in this repository, uploaded and restyled beside the story.
 resource "runway_asset" "intro" {
   source = "${path.module}/clips/intro.mp4"
   name   = "demo-intro.mp4"
@@ -67,17 +67,17 @@ resource "runway_video_to_video" "intro_watercolor" {
   seconds     = 5
 }
 
-# 4. Keep what was made: signed URLs expire, files do not.
-resource "runway_artifact_file" "final" {
-  url       = runway_video_upscale.final.video_url
+# 5. Keep what was made: signed URLs expire, files do not. The file names
+#    are known at plan; the URLs only after the generations.
+resource "runway_artifact_file" "kept" {
+  for_each = {
+    "lighthouse-snow-4k.mp4"  = runway_video_upscale.final.video_url
+    "lighthouse-portrait.mp4" = runway_expansion.portrait.video_url
+    "intro-watercolor.mp4"    = runway_video_to_video.intro_watercolor.video_url
+  }
+  url       = each.value
   directory = var.output_dir
-  filename  = "lighthouse-snow-4k.mp4"
-}
-
-resource "runway_artifact_file" "portrait" {
-  url       = runway_expansion.portrait.video_url
-  directory = var.output_dir
-  filename  = "lighthouse-portrait.mp4"
+  filename  = each.key
 }
 
 data "runway_credits" "after" {
@@ -86,10 +86,9 @@ data "runway_credits" "after" {
 
 output "videos" {
   value = {
-    opening  = runway_video.opening.video_url
-    intro    = runway_video_to_video.intro_watercolor.video_url
-    portrait = runway_artifact_file.portrait.path
-    final_4k = runway_artifact_file.final.path
+    opening = runway_video.opening.video_url
+    intro   = runway_video_to_video.intro_watercolor.video_url
+    kept    = [for f in runway_artifact_file.kept : f.path]
   }
 }
 

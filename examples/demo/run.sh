@@ -48,7 +48,7 @@ cd "$work/config"
 
 echo "==> terraform init"
 terraform init -input=false -no-color >/dev/null
-echo "==> terraform apply (a prompt, four chained generations, an upload and its restyle, two downloads)"
+echo "==> terraform apply (a prompt, four chained generations, an upload and its restyle, three downloads)"
 start=$(date +%s)
 terraform apply -input=false -auto-approve -no-color
 echo "==> apply took $(( $(date +%s) - start ))s"

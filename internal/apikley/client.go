@@ -61,24 +61,10 @@ type Config struct {
 	Endpoint string
 	// APIKey is sent as "Authorization: Bearer <APIKey>"; never logged.
 	APIKey string
-	// UserAgent is sent on every request (default DefaultUserAgent).
-	UserAgent string
-	// HTTPClient is the underlying client (default: the transport's pooled
-	// client).
-	HTTPClient *http.Client
-	// Logger receives structured lines, without secrets.
-	Logger transport.Logger
-	// Retry tunes both the transport's and the envelope-level retries.
-	Retry transport.RetryPolicy
-	// BusyWait waits before resubmitting a create that was rate limited or
-	// hit maintenance (HTTP 429 or codes 429/455); it must return an error
-	// when ctx ends. Default: sleep. Tests inject a fake.
-	BusyWait func(ctx context.Context, d time.Duration) error
-	// Sleep waits between read retries and between polls; it must return
-	// an error when ctx ends. Default: sleep.
-	Sleep func(ctx context.Context, d time.Duration) error
-	// Rand returns jitter in [0,1) (default math/rand/v2); for tests.
-	Rand func() float64
+	// Config is the HTTP side (client, user agent, logger, retries, waits),
+	// as for every gateway client; its Retry also tunes the envelope-level
+	// retries, and Sleep paces polling. The client sets MaxBodyBytes.
+	transport.Config
 }
 
 // Client talks to one Apikley endpoint with one API key. It is safe for
@@ -119,16 +105,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Float64
 	}
-	tc := transport.New(transport.Config{
-		HTTPClient:   cfg.HTTPClient,
-		Logger:       cfg.Logger,
-		Retry:        cfg.Retry,
-		MaxBodyBytes: maxBodyBytes,
-		UserAgent:    cfg.UserAgent,
-		BusyWait:     cfg.BusyWait,
-		Sleep:        cfg.Sleep,
-		Rand:         cfg.Rand,
-	})
+	cfg.MaxBodyBytes = maxBodyBytes
+	tc := transport.New(cfg.Config)
 	return &Client{
 		base:     strings.TrimRight(u.String(), "/"),
 		apiKey:   strings.TrimSpace(cfg.APIKey),

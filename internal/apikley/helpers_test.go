@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
 const testKey = "test-key-s3cr3t"
@@ -82,14 +84,12 @@ type harness struct {
 func newHarness(t testing.TB, endpoint string, mod func(*Config)) *harness {
 	t.Helper()
 	h := &harness{sleep: &sleeper{}, busy: &sleeper{}, log: &logger{}}
-	cfg := Config{
-		Endpoint: endpoint,
-		APIKey:   testKey,
+	cfg := Config{Endpoint: endpoint, APIKey: testKey, Config: transport.Config{
 		Logger:   h.log,
 		Sleep:    h.sleep.Sleep,
 		BusyWait: h.busy.Sleep,
 		Rand:     func() float64 { return 0.5 },
-	}
+	}}
 	if mod != nil {
 		mod(&cfg)
 	}

@@ -178,23 +178,22 @@ func (rep *Report) Markdown() string {
 		p("| %s | %s | %s | %s | %.2f | **%s** |", v.scenario, v.target, v.limit, v.value, v.ratio, passFail(v.pass))
 	}
 
-	if len(rep.Throughput) > 0 {
-		rep.throughputSection(p)
+	// One section per scenario that ran, in the order of the summary.
+	sections := []struct {
+		ran   bool
+		write func(printer)
+	}{
+		{len(rep.Throughput) > 0, rep.throughputSection},
+		{len(rep.Detection) > 0, rep.detectionSection},
+		{len(rep.Refresh) > 0, rep.refreshSection},
+		{len(rep.Naive) > 0, rep.naiveSection},
+		{len(rep.Slots) > 0, rep.slotsSection},
+		{len(rep.Micro) > 0, rep.microSection},
 	}
-	if len(rep.Detection) > 0 {
-		rep.detectionSection(p)
-	}
-	if len(rep.Refresh) > 0 {
-		rep.refreshSection(p)
-	}
-	if len(rep.Naive) > 0 {
-		rep.naiveSection(p)
-	}
-	if len(rep.Slots) > 0 {
-		rep.slotsSection(p)
-	}
-	if len(rep.Micro) > 0 {
-		rep.microSection(p)
+	for _, s := range sections {
+		if s.ran {
+			s.write(p)
+		}
 	}
 	return b.String()
 }

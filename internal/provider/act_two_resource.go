@@ -3,13 +3,8 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
@@ -37,30 +32,17 @@ func (actTwo) name() string { return "act_two" }
 
 func (actTwo) description() string {
 	return "Transfers a performance from a driving video to a character image or video with Runway Act-Two " +
-		"(`POST /gen4/act-two`): facial expression, and with `body_control` the body's motion. Apply submits one paid " +
-		"task, saves its id in the state at once, waits for it and exposes the generated video. Every generation input " +
-		"forces a new generation."
+		"(`POST /gen4/act-two`): facial expression, and with `body_control` the body's motion."
 }
 
 func (actTwo) inputs() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"driving_asset_id":   assetIDAttribute("The performance: a video asset of 3 to 30 seconds.", true),
-		"character_asset_id": assetIDAttribute("The character: an image or a video asset.", true),
-		"aspect_ratio": schema.StringAttribute{
-			MarkdownDescription: "Aspect ratio of the result: `16:9` (the gateway's default), `9:16`, `1:1`, `4:3`, `3:4` or `21:9`.",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.OneOf(useapi.ActTwoAspectRatios...)},
-		},
-		"body_control": schema.BoolAttribute{
-			MarkdownDescription: "Transfer the body's motion as well as the face (the gateway's default is `true`).",
-			Optional:            true,
-		},
-		"expression_intensity": schema.Int64Attribute{
-			MarkdownDescription: "How strongly the expressions carry over, `1`…`5` (the gateway's default is `3`).",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.Between(1, 5)},
-		},
-		"video_asset_id": videoAssetIDOutputAttribute(),
+		"driving_asset_id":     assetIDAttribute("The performance: a video asset of 3 to 30 seconds.", true),
+		"character_asset_id":   assetIDAttribute("The character: an image or a video asset.", true),
+		"aspect_ratio":         choiceInput("Aspect ratio of the result: `16:9` (the gateway's default), `9:16`, `1:1`, `4:3`, `3:4` or `21:9`.", useapi.ActTwoAspectRatios...),
+		"body_control":         boolInput("Transfer the body's motion as well as the face (the gateway's default is `true`)."),
+		"expression_intensity": intRangeInput("How strongly the expressions carry over, `1`…`5` (the gateway's default is `3`).", 1, 5),
+		"video_asset_id":       videoAssetIDOutputAttribute(),
 	}
 }
 
@@ -78,13 +60,12 @@ func (actTwo) submit(ctx context.Context, d *providerData, m *actTwoModel) (*use
 }
 
 // checkPlan refuses a driving video outside 3–30 s when its duration is known.
-func (actTwo) checkPlan(ctx context.Context, d *providerData, m *actTwoModel) diag.Diagnostics {
-	var diags diag.Diagnostics
+func (actTwo) checkPlan(ctx context.Context, d *providerData, m *actTwoModel) []planRefusal {
 	if sec, ok := assetDuration(ctx, d, m.DrivingAssetID); ok && (sec < useapi.MinActTwoDrivingSeconds || sec > useapi.MaxActTwoDrivingSeconds) {
-		diags.AddAttributeError(path.Root("driving_asset_id"), "Driving video of the wrong length",
-			"The driving video is "+formatSeconds(sec)+" long; Act-Two takes 3 to 30 seconds. Nothing was submitted.")
+		return []planRefusal{{"driving_asset_id", "Driving video of the wrong length",
+			"The driving video is " + formatSeconds(sec) + " long; Act-Two takes 3 to 30 seconds."}}
 	}
-	return diags
+	return nil
 }
 
 // estimate: the driving video's seconds (30, the longest, when not known)

@@ -30,10 +30,8 @@ func (apikleyExtension) name() string { return "apikley_extension" }
 
 func (apikleyExtension) description() string {
 	return "Extends a video generated through the Apikley gateway (`POST /api/v1/runway/extend`), keeping " +
-		"its aspect ratio. Apply submits one paid task, saves its id in the state at once, waits for it and exposes " +
-		"the extended video and cover URLs. Every generation input forces a new generation. Its `id` can be " +
-		"extended again by another `runway_apikley_extension`. Apikley has no delete endpoint: destroy only removes " +
-		"the resource from the state (the gateway keeps videos 14 days)."
+		"its aspect ratio: the extended video and cover URLs are outputs, and its `id` can be extended again by " +
+		"another `runway_apikley_extension`."
 }
 
 func (apikleyExtension) inputs() map[string]schema.Attribute {

@@ -62,6 +62,12 @@ func (apikleyGateway) taskAPI(d *providerData) (taskBackend[*apikley.TaskDetail]
 
 func (apikleyGateway) isFinal(status string) bool { return apikley.IsTerminal(status) }
 
+func (apikleyGateway) lifecycleDescription() string {
+	return "Apply submits one paid task, saves its id in the state at once, waits for it and fills the outputs. " +
+		"Every generation input forces a new generation; the other arguments never start a task. Apikley has no " +
+		"delete endpoint: destroy only removes the resource from the state (the gateway keeps videos 14 days)."
+}
+
 func (apikleyGateway) sharedAttributes() map[string]schema.Attribute {
 	return mergeAttributes(apikleyCommonInputAttributes(), lifecycleKnobAttributes(), apikleyOutputAttributes())
 }
@@ -244,7 +250,7 @@ func apikleyCommonInputAttributes() map[string]schema.Attribute {
 			Optional: true,
 			Validators: []validator.String{
 				stringvalidator.LengthAtMost(apikley.MaxCallbackURLLength),
-				callbackURLValidator{},
+				stringRuleValidator(callbackURLRule{}),
 			},
 		},
 	}

@@ -250,7 +250,7 @@ func TestApikleyVideoConfigValidators(t *testing.T) {
 		{"image_url unknown", map[string]tftypes.Value{"quality": akStr("720p"), "duration": akNum(5), "image_url": apikleyUnknownString}, ""},
 		{"aspect_ratio unknown", map[string]tftypes.Value{"quality": akStr("720p"), "duration": akNum(5), "aspect_ratio": apikleyUnknownString}, ""},
 	}
-	validators := []resource.ConfigValidator{qualityDurationValidator{}, aspectRatioRequiredValidator{}}
+	validators := apikleyVideo{}.configValidators()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			req := resource.ValidateConfigRequest{Config: tfsdk.Config{Schema: s, Raw: apikleyObjectValue(context.Background(), t, s, c.vals)}}

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -24,11 +25,7 @@ type apikleyTaskDataSource struct {
 func newApikleyTaskDataSource() datasource.DataSource { return &apikleyTaskDataSource{} }
 
 type apikleyTaskDataSourceModel struct {
-	TaskID            types.String   `tfsdk:"task_id"`
-	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
-
-	ID          types.String `tfsdk:"id"`
+	taskQuery
 	Status      types.String `tfsdk:"status"`
 	State       types.String `tfsdk:"state"`
 	Prompt      types.String `tfsdk:"prompt"`
@@ -80,24 +77,14 @@ func (d *apikleyTaskDataSource) Schema(ctx context.Context, _ datasource.SchemaR
 }
 
 func (d *apikleyTaskDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	ctx = d.data.withMasking(ctx)
-	var m apikleyTaskDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	backend, diags := apikleyBackendOf(d.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id := m.TaskID.ValueString()
-	task, ok := readTask(ctx, taskReader{gateway: "Apikley", statusWord: "state"}, backend, id, m.WaitForCompletion, m.Timeouts, &resp.Diagnostics)
-	if !ok {
-		return
-	}
+	readTaskDataSource[*apikley.TaskDetail, apikleyTaskDataSourceModel](ctx, d.data, taskReader{gateway: "Apikley", statusWord: "state"}, backend, diags, req, resp)
+}
 
-	m.ID = types.StringValue(id)
-	if task.TaskID != "" {
-		m.ID = types.StringValue(task.TaskID)
-	}
+// report copies what record-detail says into the model; unlike the useapi
+// model's, it has nothing to report as diagnostics.
+func (m *apikleyTaskDataSourceModel) report(_ context.Context, task *apikley.TaskDetail) diag.Diagnostics { //nolint:unparam // implements taskReport
+	m.setID(task.TaskID)
 	m.Status = types.StringValue(task.State)
 	m.State = m.Status
 	m.Prompt = stringOrNull(task.GenerateParam.Prompt)
@@ -110,5 +97,5 @@ func (d *apikleyTaskDataSource) Read(ctx context.Context, req datasource.ReadReq
 		m.FailMessage = stringOrNull(task.FailMsg)
 	}
 	m.apikleyOutputs = apikleyOutputsOf(task)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -35,10 +34,8 @@ func (apikleyVideo) name() string { return "apikley_video" }
 
 func (apikleyVideo) description() string {
 	return "Generates a video with Runway through the Apikley gateway (`POST /api/v1/runway/generate`), " +
-		"from a prompt (text-to-video) or a reference image (image-to-video). Apply submits one paid task, saves " +
-		"its id in the state at once, waits for it and exposes the video and cover URLs. Every generation input " +
-		"forces a new generation. Its `id` is the `task_id` to extend with `runway_apikley_extension`. Apikley " +
-		"has no delete endpoint: destroy only removes the resource from the state (the gateway keeps videos 14 days)."
+		"from a prompt (text-to-video) or a reference image (image-to-video): the video and cover URLs are outputs, " +
+		"and its `id` is the `task_id` to extend with `runway_apikley_extension`."
 }
 
 func (apikleyVideo) inputs() map[string]schema.Attribute {
@@ -49,24 +46,23 @@ func (apikleyVideo) inputs() map[string]schema.Attribute {
 			Required:            true,
 			Validators:          []validator.Int64{int64validator.OneOf(5, 10)},
 		},
-		"aspect_ratio": schema.StringAttribute{
-			MarkdownDescription: "Aspect ratio: `16:9`, `4:3`, `1:1`, `3:4` or `9:16`. Required without `image_url` " +
-				"(text-to-video); with `image_url` the image decides and the gateway ignores this value.",
-			Optional:   true,
-			Validators: []validator.String{stringvalidator.OneOf(apikley.AspectRatios()...)},
-		},
+		"aspect_ratio": choiceInput("Aspect ratio: `16:9`, `4:3`, `1:1`, `3:4` or `9:16`. Required without `image_url` "+
+			"(text-to-video); with `image_url` the image decides and the gateway ignores this value.", apikley.AspectRatios()...),
 		"image_url": schema.StringAttribute{
 			MarkdownDescription: "Public URL of a reference image to animate (image-to-video), for example the " +
 				"`cover_image_url` of another generation. The gateway answers code 451 when it cannot fetch it.",
 			Optional:   true,
-			Validators: []validator.String{callbackURLValidator{}},
+			Validators: []validator.String{stringRuleValidator(callbackURLRule{})},
 		},
 	}
 	return inputs
 }
 
 func (apikleyVideo) configValidators() []resource.ConfigValidator {
-	return []resource.ConfigValidator{qualityDurationValidator{}, aspectRatioRequiredValidator{}}
+	return []resource.ConfigValidator{
+		qualityDurationValidator{"quality 1080p is only available with duration 5"},
+		aspectRatioRequiredValidator{"aspect_ratio is required when image_url is not set"},
+	}
 }
 
 func (apikleyVideo) submit(ctx context.Context, d *providerData, m *apikleyVideoModel) (*apikley.TaskDetail, error) {
@@ -91,15 +87,7 @@ func (apikleyVideo) adopt(m *apikleyVideoModel, t *apikley.TaskDetail) {
 
 // qualityDurationValidator refuses 1080p with a 10-second duration, which
 // the gateway rejects; both values must be known to judge.
-type qualityDurationValidator struct{}
-
-func (qualityDurationValidator) Description(context.Context) string {
-	return "quality 1080p is only available with duration 5"
-}
-
-func (v qualityDurationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type qualityDurationValidator struct{ describedCheck }
 
 func (qualityDurationValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var quality types.String
@@ -119,15 +107,7 @@ func (qualityDurationValidator) ValidateResource(ctx context.Context, req resour
 // aspectRatioRequiredValidator requires aspect_ratio for text-to-video.
 // Either value being unknown (e.g. image_url fed by another resource's
 // output) defers the decision to the gateway-side check at apply.
-type aspectRatioRequiredValidator struct{}
-
-func (aspectRatioRequiredValidator) Description(context.Context) string {
-	return "aspect_ratio is required when image_url is not set"
-}
-
-func (v aspectRatioRequiredValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type aspectRatioRequiredValidator struct{ describedCheck }
 
 func (aspectRatioRequiredValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var aspectRatio, imageURL types.String

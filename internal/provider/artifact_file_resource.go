@@ -100,13 +100,13 @@ func (r *artifactFileResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"signed URLs carry their token in the query string. A URL that differs only after `?` (a " +
 					"re-signed link to the same file) is updated in place without downloading again.",
 				Required:   true,
-				Validators: []validator.String{downloadURLValidator{}},
+				Validators: []validator.String{stringRuleValidator(downloadURLRule{})},
 			},
 			"directory": schema.StringAttribute{
 				MarkdownDescription: "Directory the file is written to, e.g. `\"${path.module}/out\"`; created " +
 					"(with its parents) if missing. Changing it downloads the file to the new place.",
 				Required:      true,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), noNULValidator{}},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1), stringRuleValidator(noNULRule{})},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"filename": schema.StringAttribute{
@@ -115,7 +115,7 @@ func (r *artifactFileResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"`..`, not absolute; checked at plan time. Changing it downloads the file again under the new name.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{plainFileNameValidator{}},
+				Validators: []validator.String{stringRuleValidator(plainFileNameRule{})},
 			},
 			"expected_sha256": schema.StringAttribute{
 				MarkdownDescription: "If set, the hex SHA-256 the downloaded file must have; a download that " +

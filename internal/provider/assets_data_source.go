@@ -63,7 +63,7 @@ func (d *assetsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"name_regex": schema.StringAttribute{
 				MarkdownDescription: "Only assets whose name matches this regular expression (RE2 syntax).",
 				Optional:            true,
-				Validators:          []validator.String{regexValidator{}},
+				Validators:          []validator.String{stringRuleValidator(regexRule{})},
 			},
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Runway account whose assets are listed (its email). Defaults to the provider's `email`; " +
@@ -143,21 +143,12 @@ func (d *assetsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// regexValidator checks that a string compiles as a Go regular expression.
-type regexValidator struct{}
+// regexRule requires a string that compiles as a Go regular expression.
+type regexRule struct{}
 
-func (regexValidator) Description(context.Context) string {
-	return "must be a valid regular expression"
-}
-
-func (v regexValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (regexValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
-			fmt.Sprintf("Attribute %s must be a valid regular expression: %v", req.Path, err))
-	}
+func (regexRule) requirement() string { return "must be a valid regular expression" }
+func (regexRule) summary() string     { return "Invalid regular expression" }
+func (regexRule) check(v string) error {
+	_, err := regexp.Compile(v)
+	return err
 }

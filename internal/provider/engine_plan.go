@@ -188,7 +188,9 @@ func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resou
 		return
 	}
 	if hasChecks {
-		resp.Diagnostics.Append(checked.checkPlan(ctx, r.data, m)...)
+		for _, refusal := range checked.checkPlan(ctx, r.data, m) {
+			resp.Diagnostics.AddAttributeError(path.Root(refusal.attr), refusal.summary, refusal.detail+" Nothing was submitted.")
+		}
 		if resp.Diagnostics.HasError() {
 			return
 		}

@@ -3,11 +3,8 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
@@ -35,30 +32,16 @@ func newExpansionResource() resource.Resource {
 func (expansion) name() string { return "expansion" }
 
 func (expansion) description() string {
-	return "Expands (outpaints) a video to another format with Runway Gen-3 Alpha Turbo (`POST /gen3turbo/expand`). " +
-		"Apply submits one paid task, saves its id in the state at once, waits for it and exposes the generated " +
-		"video. Every generation input forces a new generation."
+	return "Expands (outpaints) a video to another format with Runway Gen-3 Alpha Turbo (`POST /gen3turbo/expand`)."
 }
 
 func (expansion) inputs() map[string]schema.Attribute {
 	inputs := map[string]schema.Attribute{
-		"video_asset_id": assetIDAttribute("Video asset to expand (outpaint). The generated video's asset id is `output_video_asset_id`.", true),
-		"image_asset_id": assetIDAttribute("Image asset used as the first frame; an outpainted image of the video's first frame gives the best results.", false),
-		"text_prompt": schema.StringAttribute{
-			MarkdownDescription: "Optional text prompt; Expand Video works well without one.",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
-		"seconds": schema.Int64Attribute{
-			MarkdownDescription: "Length of the result in seconds, `5` or `10`. Defaults to the asset's duration, else 10.",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.OneOf(5, 10)},
-		},
-		"outpaint_aspect_ratio": schema.StringAttribute{
-			MarkdownDescription: "Aspect ratio of the result: `landscape` (the gateway's default) or `portrait`.",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.OneOf("landscape", "portrait")},
-		},
+		"video_asset_id":        assetIDAttribute("Video asset to expand (outpaint). The generated video's asset id is `output_video_asset_id`.", true),
+		"image_asset_id":        assetIDAttribute("Image asset used as the first frame; an outpainted image of the video's first frame gives the best results.", false),
+		"text_prompt":           textInput("Optional text prompt; Expand Video works well without one.", false),
+		"seconds":               intChoiceInput("Length of the result in seconds, `5` or `10`. Defaults to the asset's duration, else 10.", 5, 10),
+		"outpaint_aspect_ratio": choiceInput("Aspect ratio of the result: `landscape` (the gateway's default) or `portrait`.", "landscape", "portrait"),
 	}
 	return inputs
 }

@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
@@ -40,24 +38,16 @@ func newGen2ExtensionResource() resource.Resource {
 func (gen2Extension) name() string { return "gen2_extension" }
 
 func (gen2Extension) description() string {
-	return "Extends a video by 4 seconds with Runway Gen-2 (`POST /gen2/extend`). Apply submits one paid " +
-		"task, saves its id in the state at once, waits for it and exposes the generated video " +
-		"(`video_url`, `video_asset_id`, `artifacts`). Every generation input forces a new generation."
+	return "Extends a video by 4 seconds with Runway Gen-2 (`POST /gen2/extend`); the generated video is " +
+		"`video_url`, `video_asset_id` and `artifacts`."
 }
 
 func (gen2Extension) inputs() map[string]schema.Attribute {
 	inputs := map[string]schema.Attribute{
 		"video_asset_id": videoAssetIDOutputAttribute(),
 		"asset_id":       assetIDAttribute("Video asset to extend (by 4 seconds).", true),
-		"interpolate": schema.BoolAttribute{
-			MarkdownDescription: "Smooth the frames of the result. The gateway defaults to `true`.",
-			Optional:            true,
-		},
-		"motion": schema.Int64Attribute{
-			MarkdownDescription: "Intensity of motion, `1`…`10` (higher is more motion). Cannot be combined with the camera motion arguments.",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.Between(1, 10)},
-		},
+		"interpolate":    boolInput("Smooth the frames of the result. The gateway defaults to `true`."),
+		"motion":         intRangeInput("Intensity of motion, `1`…`10` (higher is more motion). Cannot be combined with the camera motion arguments.", 1, 10),
 	}
 	for _, axis := range cameraAxes {
 		inputs[axis] = cameraMotionAttribute(axis)

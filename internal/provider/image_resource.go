@@ -6,14 +6,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
@@ -92,56 +87,25 @@ func (image) name() string { return "image" }
 func (image) description() string {
 	return "Generates one or four images from a prompt, and optionally reference images, through the gateway's image " +
 		"endpoint (`POST /images/create`): FLUX.2, Nano Banana, GPT Image, Seedream and Gen-4 models. Every argument is " +
-		"checked at plan against the model's capabilities. Apply submits one paid task, saves its id in the state at " +
-		"once, waits for it and exposes the images (`image_urls`, `image_asset_ids`; the first as `image_url`, " +
-		"`image_asset_id`). Every generation input forces a new generation."
+		"checked at plan against the model's capabilities. The images are `image_urls` and `image_asset_ids` (the " +
+		"first as `image_url`, `image_asset_id`)."
 }
 
 func (image) inputs() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"model": schema.StringAttribute{
-			MarkdownDescription: "The model: one of " + backquoted(useapi.ImageModelIDs()) + ".",
-			Required:            true,
-			Validators:          []validator.String{stringvalidator.OneOf(useapi.ImageModelIDs()...)},
-		},
-		"text_prompt": schema.StringAttribute{
-			MarkdownDescription: "What the image shows (required by the GPT Image models; at most 4000 characters for FLUX.2, 5000 otherwise).",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
-		"aspect_ratio": schema.StringAttribute{
-			MarkdownDescription: "Aspect ratio, e.g. `16:9`, or `auto` for the Nano Banana models; the values depend on the model.",
-			Optional:            true,
-		},
-		"resolution": schema.StringAttribute{
-			MarkdownDescription: "Resolution: `1K`, `2K`, `3K`, `4K`, `0.6MP`, `720p` or `1080p` depending on the model; not every model takes one.",
-			Optional:            true,
-		},
-		"num_images": schema.Int64Attribute{
-			MarkdownDescription: "How many images to make: `1` (the gateway's default) or `4`.",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.OneOf(1, 4)},
-		},
-		"reference_image_asset_ids": schema.ListAttribute{
-			MarkdownDescription: "Reference images (`imageAssetId1`…`8`), e.g. `runway_asset.<name>.id`; how many depends on the model.",
-			Optional:            true,
-			ElementType:         types.StringType,
-			Validators:          []validator.List{listvalidator.SizeBetween(1, 8), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
-		},
-		"style": schema.StringAttribute{
-			MarkdownDescription: "A style preset (`gen4` and `gen4-turbo` only).",
-			Optional:            true,
-		},
-		"diversity": schema.Int64Attribute{
-			MarkdownDescription: "How different the images are from each other, `1`…`5` (`gen4` only).",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.Between(1, 5)},
-		},
+		"model":                     modelInput(useapi.ImageModelIDs()),
+		"text_prompt":               textInput("What the image shows (required by the GPT Image models; at most 4000 characters for FLUX.2, 5000 otherwise).", false),
+		"aspect_ratio":              stringInput("Aspect ratio, e.g. `16:9`, or `auto` for the Nano Banana models; the values depend on the model."),
+		"resolution":                stringInput("Resolution: `1K`, `2K`, `3K`, `4K`, `0.6MP`, `720p` or `1080p` depending on the model; not every model takes one."),
+		"num_images":                intChoiceInput("How many images to make: `1` (the gateway's default) or `4`.", 1, 4),
+		"reference_image_asset_ids": assetIDListInput("Reference images, sent as `imageAssetId1`…`8`; how many depends on the model.", 8),
+		"style":                     stringInput("A style preset (`gen4` and `gen4-turbo` only)."),
+		"diversity":                 intRangeInput("How different the images are from each other, `1`…`5` (`gen4` only).", 1, 5),
 	}
 }
 
 func (image) configValidators() []resource.ConfigValidator {
-	return []resource.ConfigValidator{imageModelValidator{}}
+	return []resource.ConfigValidator{imageModelValidator{newModelRowCheck()}}
 }
 
 func (image) submit(ctx context.Context, d *providerData, m *imageModel) (*useapi.Task, error) {
@@ -184,17 +148,9 @@ func (image) adopt(m *imageModel, t *useapi.Task) {
 
 // imageModelValidator checks a runway_image configuration against its
 // model's row of useapi.ImageModels.
-type imageModelValidator struct{}
+type imageModelValidator struct{ modelRowCheck }
 
-func (imageModelValidator) Description(context.Context) string {
-	return "every argument must be one the model accepts"
-}
-
-func (v imageModelValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (imageModelValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (v imageModelValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m imageModel
 	if diags := req.Config.Get(ctx, &m); diags.HasError() || m.Model.IsUnknown() || m.Model.IsNull() {
 		return
@@ -217,6 +173,6 @@ func (imageModelValidator) ValidateResource(ctx context.Context, req resource.Va
 		if field == "image_asset_ids" {
 			field = "reference_image_asset_ids"
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(field), "Not accepted by model "+model.ID, p.Message+".")
+		v.refuse(&resp.Diagnostics, field, model.ID, p.Message)
 	}
 }

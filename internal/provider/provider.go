@@ -1,9 +1,10 @@
 // Package provider maps Terraform configuration onto the gateway clients in
 // internal/useapi and internal/apikley. It owns everything Terraform-specific:
-// schemas, plan-time validation, state and diagnostics. The five generation
-// resources (three on useapi.net, two on Apikley) run on one engine
-// (engine.go, with its planning in engine_plan.go); each resource file
-// declares only its model, inputs, request mapping and price.
+// schemas, plan-time validation, state and diagnostics. The ten generation
+// resources (eight on useapi.net, two on Apikley) run on one engine
+// (engine.go, its life cycle in engine_apply.go, its planning in
+// engine_plan.go); each resource file declares only its model, inputs,
+// request mapping and price.
 package provider
 
 import (
@@ -106,7 +107,7 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"`; may also be set with `" + envUseapiEndpoint + "`. Must be `https://`, except for loopback " +
 					"hosts such as the bundled simulator (`http://127.0.0.1:8787/v1/runwayml`).",
 				Optional:   true,
-				Validators: []validator.String{endpointValidator{}},
+				Validators: []validator.String{stringRuleValidator(endpointRule{})},
 			},
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Default Runway account (its email, as in `runway_accounts`) of the useapi.net calls " +
@@ -122,12 +123,12 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"The provider polls adaptively: it uses the gateway's `estimatedTimeToStartSeconds` and the " +
 					"rate of `progressRatio` to poll when completion is likely. Defaults to `1s`.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{min: 100 * time.Millisecond}},
+				Validators: []validator.String{stringRuleValidator(durationRule{min: 100 * time.Millisecond})},
 			},
 			"max_poll_interval": schema.StringAttribute{
 				MarkdownDescription: "Longest time between two polls of one task. Defaults to `30s`.",
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{min: 100 * time.Millisecond}},
+				Validators:          []validator.String{stringRuleValidator(durationRule{min: 100 * time.Millisecond})},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a read or delete request is retried after a connection error, " +
@@ -142,7 +143,7 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"added, so the default `10s` waits 10–30 s as the gateway advises. The wait ends early when " +
 					"another generation of this provider finishes and frees a slot.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{min: 10 * time.Millisecond}},
+				Validators: []validator.String{stringRuleValidator(durationRule{min: 10 * time.Millisecond})},
 			},
 			"credit_rates": schema.MapAttribute{
 				MarkdownDescription: "Credits per second of output by Runway model, used for `estimated_credits`. Keys: `gen2` " +
@@ -187,7 +188,7 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 						MarkdownDescription: "Base URL of Apikley's API. Defaults to `" + apikley.DefaultEndpoint + "`; may also be set with `" +
 							envApikleyEndpoint + "`. Must be `https://`, except for loopback hosts.",
 						Optional:   true,
-						Validators: []validator.String{endpointValidator{}},
+						Validators: []validator.String{stringRuleValidator(endpointRule{})},
 					},
 				},
 			},
@@ -261,7 +262,13 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		BusyMinBackoff: busy,
 		BusyMaxBackoff: 3 * busy,
 	}
-	logger := tflogLogger{secrets: data.secrets}
+	// Both gateways' clients: one user agent, logger (secrets masked) and
+	// retry policy.
+	httpSide := transport.Config{
+		UserAgent: "terraform-provider-runway/" + p.version,
+		Logger:    tflogLogger{secrets: data.secrets},
+		Retry:     retry,
+	}
 
 	if cfg.APIToken.IsUnknown() || cfg.Endpoint.IsUnknown() {
 		// Known only after apply of another resource: nothing can be called
@@ -270,14 +277,9 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	} else if token == "" {
 		data.useapiErr = "no useapi.net API token: set `api_token` in the provider block or the " + envUseapiToken + " environment variable"
 	} else {
-		client, err := useapi.NewClient(useapi.Config{
-			Endpoint:  endpoint,
-			Token:     token,
-			UserAgent: "terraform-provider-runway/" + p.version,
-			Logger:    logger,
-			Retry:     retry,
-			BusyWait:  data.capacity.busyWait,
-		})
+		useapiHTTP := httpSide
+		useapiHTTP.BusyWait = data.capacity.busyWait
+		client, err := useapi.NewClient(useapi.Config{Endpoint: endpoint, Token: token, Config: useapiHTTP})
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid useapi.net endpoint", err.Error())
 			return
@@ -292,13 +294,7 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	case apikleyKey == "":
 		data.apikleyErr = "no Apikley API key: set `api_key` in the provider's `apikley` block or the " + envApikleyAPIKey + " environment variable"
 	default:
-		client, err := apikley.NewClient(apikley.Config{
-			Endpoint:  apikleyEndpoint,
-			APIKey:    apikleyKey,
-			UserAgent: "terraform-provider-runway/" + p.version,
-			Logger:    logger,
-			Retry:     retry,
-		})
+		client, err := apikley.NewClient(apikley.Config{Endpoint: apikleyEndpoint, APIKey: apikleyKey, Config: httpSide})
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("apikley").AtName("endpoint"), "Invalid Apikley endpoint", err.Error())
 			return

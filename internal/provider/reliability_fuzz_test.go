@@ -39,13 +39,13 @@ func FuzzCallbackURLPlanAndApplyAgree(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if planAccepts(s, stringvalidator.LengthAtMost(maxReplyLength), callbackURLValidator{}) {
+		if planAccepts(s, stringvalidator.LengthAtMost(maxReplyLength), stringRuleValidator(callbackURLRule{})) {
 			r := useapi.Gen2ExtendRequest{AssetID: "asset", CreateOptions: useapi.CreateOptions{ReplyURL: &s}}
 			if err := r.Validate(); err != nil {
 				t.Fatalf("reply_url %q passes the plan but the useapi.net client refuses it: %v", s, err)
 			}
 		}
-		if planAccepts(s, stringvalidator.LengthAtMost(apikley.MaxCallbackURLLength), callbackURLValidator{}) {
+		if planAccepts(s, stringvalidator.LengthAtMost(apikley.MaxCallbackURLLength), stringRuleValidator(callbackURLRule{})) {
 			r := apikley.ExtendRequest{TaskID: "task", Prompt: "prompt", Quality: apikley.Quality720p, CallBackURL: s}
 			if err := r.Validate(); err != nil {
 				t.Fatalf("callback_url %q passes the plan but the Apikley client refuses it: %v", s, err)

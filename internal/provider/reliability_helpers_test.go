@@ -139,8 +139,19 @@ func newWorkspace(t *testing.T, config string, extraEnv ...string) *tfWorkspace 
 }
 `+config)
 
-	// The developer's shell must not leak into the run: no TF_LOG, plugin
-	// cache, reattach or credentials from outside the test.
+	env := append(cleanTerraformEnv(), "TF_CLI_CONFIG_FILE="+rc)
+	env = append(env, extraEnv...)
+
+	w := &tfWorkspace{t: t, tf: terraformBinary(t), dir: dir, env: env}
+	w.mustRun("init", "-input=false")
+	return w
+}
+
+// cleanTerraformEnv is this process's environment for a terraform command:
+// the developer's shell must not leak into the run (no TF_LOG, plugin cache,
+// reattach or credentials from outside the test), and Terraform runs as in
+// automation, offline.
+func cleanTerraformEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		key, _, _ := strings.Cut(kv, "=")
@@ -150,12 +161,7 @@ func newWorkspace(t *testing.T, config string, extraEnv ...string) *tfWorkspace 
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
-	env = append(env, extraEnv...)
-
-	w := &tfWorkspace{t: t, tf: terraformBinary(t), dir: dir, env: env}
-	w.mustRun("init", "-input=false")
-	return w
+	return append(env, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
 }
 
 func writeFile(t *testing.T, path, content string) {

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -35,33 +34,22 @@ func assetIDAttribute(description string, required bool) schema.StringAttribute 
 
 // cameraMotionAttribute is one of gen2's six camera axes (−10…10).
 func cameraMotionAttribute(axis string) schema.Int64Attribute {
-	return schema.Int64Attribute{
-		MarkdownDescription: "Camera motion along the " + axis + " axis, `-10`…`10`. Cannot be combined with `motion`.",
-		Optional:            true,
-		Validators:          []validator.Int64{int64validator.Between(-10, 10)},
-	}
+	return intRangeInput("Camera motion along the "+axis+" axis, `-10`…`10`. Cannot be combined with `motion`.", -10, 10)
 }
 
 // commonInputAttributes are the options every useapi.net create accepts.
 func commonInputAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"seed": schema.Int64Attribute{
-			MarkdownDescription: "Seed of the generation, `1`…`4294967294`. Fix it to make a generation reproducible.",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.Between(1, maxSeed)},
-		},
-		"explore_mode": schema.BoolAttribute{
-			MarkdownDescription: "Run a relaxed generation on a Runway Unlimited plan: no credits are charged, " +
-				"but the task may queue for a long time (raise `timeouts.create`).",
-			Optional: true,
-		},
+		"seed": intRangeInput("Seed of the generation, `1`…`4294967294`. Fix it to make a generation reproducible.", 1, maxSeed),
+		"explore_mode": boolInput("Run a relaxed generation on a Runway Unlimited plan: no credits are charged, " +
+			"but the task may queue for a long time (raise `timeouts.create`)."),
 		"reply_url": schema.StringAttribute{
 			MarkdownDescription: "URL the gateway calls when the task completes or fails (at most 1024 characters). " +
 				"Defaults to the account's callback URL.",
 			Optional: true,
 			Validators: []validator.String{
 				stringvalidator.LengthAtMost(maxReplyLength),
-				callbackURLValidator{},
+				stringRuleValidator(callbackURLRule{}),
 			},
 		},
 		"reply_ref": schema.StringAttribute{
@@ -69,11 +57,7 @@ func commonInputAttributes() map[string]schema.Attribute {
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtMost(maxReplyLength)},
 		},
-		"max_jobs": schema.Int64Attribute{
-			MarkdownDescription: "How many tasks the account may run in parallel, `1`…`10`. Defaults to the account's setting.",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.Between(1, 10)},
-		},
+		"max_jobs": intRangeInput("How many tasks the account may run in parallel, `1`…`10`. Defaults to the account's setting.", 1, 10),
 	}
 }
 

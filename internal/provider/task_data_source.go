@@ -9,8 +9,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
 // defaultTaskReadTimeout bounds a runway_task wait when timeouts.read is unset.
@@ -27,11 +29,7 @@ type taskDataSource struct {
 func newTaskDataSource() datasource.DataSource { return &taskDataSource{} }
 
 type taskDataSourceModel struct {
-	TaskID            types.String   `tfsdk:"task_id"`
-	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
-
-	ID           types.String  `tfsdk:"id"`
+	taskQuery
 	Name         types.String  `tfsdk:"name"`
 	TaskType     types.String  `tfsdk:"task_type"`
 	Status       types.String  `tfsdk:"status"`
@@ -102,24 +100,13 @@ func (d *taskDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	ctx = d.data.withMasking(ctx)
-	var m taskDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	backend, diags := useapiBackendOf(d.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id := m.TaskID.ValueString()
-	task, ok := readTask(ctx, taskReader{gateway: "Runway", statusWord: "status"}, backend, id, m.WaitForCompletion, m.Timeouts, &resp.Diagnostics)
-	if !ok {
-		return
-	}
+	readTaskDataSource[*useapi.Task, taskDataSourceModel](ctx, d.data, taskReader{gateway: "Runway", statusWord: "status"}, backend, diags, req, resp)
+}
 
-	m.ID = types.StringValue(id)
-	if task.TaskID != "" {
-		m.ID = types.StringValue(task.TaskID)
-	}
+// report copies what GET /tasks/{taskId} says into the model.
+func (m *taskDataSourceModel) report(ctx context.Context, task *useapi.Task) diag.Diagnostics {
+	m.setID(task.TaskID)
 	m.Name, m.TaskType = stringOrNull(task.Name), stringOrNull(task.TaskType)
 	m.UpdatedAt = stringOrNull(task.UpdatedAt)
 	m.OptionsJSON = rawJSONOrNull(task.Options)
@@ -128,10 +115,10 @@ func (d *taskDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 
 	var outputs generationCommon
 	outputs.Artifacts = types.ListNull(artifactObjectType)
-	resp.Diagnostics.Append(outputs.fill(ctx, task, time.Now())...)
+	diags := outputs.fill(ctx, task, time.Now())
 	m.Status, m.Progress, m.CreatedAt, m.Error = outputs.Status, outputs.Progress, outputs.CreatedAt, outputs.Error
 	m.Artifacts, m.VideoURL, m.VideoAssetID = outputs.Artifacts, outputs.VideoURL, outputs.OutputVideoAssetID
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return diags
 }
 
 func stringPtrOrNull(s *string) types.String {

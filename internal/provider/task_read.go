@@ -6,10 +6,61 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
+
+// taskQuery is what a task data source is asked (a task id, whether to wait
+// and for how long) and the id it answers.
+type taskQuery struct {
+	TaskID            types.String   `tfsdk:"task_id"`
+	WaitForCompletion types.Bool     `tfsdk:"wait_for_completion"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+	ID                types.String   `tfsdk:"id"`
+}
+
+func (q *taskQuery) query() *taskQuery { return q }
+
+// setID answers the task's full id as the gateway reports it, else the id
+// asked for.
+func (q *taskQuery) setID(reported string) {
+	q.ID = q.TaskID
+	if reported != "" {
+		q.ID = types.StringValue(reported)
+	}
+}
+
+// taskReport is a task data source's model: a taskQuery, and what the
+// gateway says of the task.
+type taskReport[T any] interface {
+	query() *taskQuery
+	report(ctx context.Context, task T) diag.Diagnostics
+}
+
+// readTaskDataSource is the Read of a task data source whose model is M:
+// it reads (or waits for) the task the configuration names and reports it.
+func readTaskDataSource[T any, M any, P interface {
+	*M
+	taskReport[T]
+}](ctx context.Context, data *providerData, r taskReader, backend taskBackend[T], backendDiags diag.Diagnostics,
+	req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	ctx = data.withMasking(ctx)
+	m := P(new(M))
+	resp.Diagnostics.Append(req.Config.Get(ctx, m)...)
+	resp.Diagnostics.Append(backendDiags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	q := m.query()
+	task, ok := readTask(ctx, r, backend, q.TaskID.ValueString(), q.WaitForCompletion, q.Timeouts, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(m.report(ctx, task)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
 
 // taskReader names a gateway's tasks in the task data sources' diagnostics.
 type taskReader struct {

@@ -109,6 +109,12 @@ func (useapiGateway) taskAPI(d *providerData) (taskBackend[*useapi.Task], diag.D
 
 func (useapiGateway) isFinal(status string) bool { return useapi.IsTerminal(status) }
 
+func (useapiGateway) lifecycleDescription() string {
+	return "Apply submits one paid task, saves its id in the state at once, waits for it and fills the outputs. " +
+		"Every generation input forces a new generation; the other arguments never start a task. Destroy deletes " +
+		"the task and its artifacts from the account, or with `deletion_policy = \"ABANDON\"` keeps them."
+}
+
 func (useapiGateway) sharedAttributes() map[string]schema.Attribute {
 	return mergeAttributes(commonInputAttributes(), useapiKnobAttributes(), generationOutputAttributes())
 }

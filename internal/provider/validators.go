@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -18,25 +19,48 @@ import (
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
-// endpointValidator requires an https:// URL, or http:// on a loopback host
-// (the bundled simulator), so that a token is never sent in clear text over
-// a network.
-type endpointValidator struct{}
-
-func (endpointValidator) Description(context.Context) string {
-	return "must be an absolute https:// URL (http:// is accepted for loopback hosts only)"
+// stringRule is a plan-time check of a string attribute: what it requires
+// (the validator's description, repeated in the error), the summary of the
+// error, and why a value breaks it.
+type stringRule interface {
+	requirement() string
+	summary() string
+	check(value string) error
 }
 
-func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+// ruleValidator runs a stringRule as a validator.String. Null and unknown
+// values pass: a required attribute is the schema's business, and a value
+// known only at apply is checked again before the request is sent.
+type ruleValidator struct{ rule stringRule }
 
-func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func stringRuleValidator(r stringRule) validator.String { return ruleValidator{rule: r} }
+
+func (v ruleValidator) Description(context.Context) string { return v.rule.requirement() }
+
+func (v ruleValidator) MarkdownDescription(context.Context) string { return v.rule.requirement() }
+
+func (v ruleValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := transport.ValidateEndpoint(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint",
-			fmt.Sprintf("Attribute %s: %s", req.Path, err))
+	if err := v.rule.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, v.rule.summary(),
+			fmt.Sprintf("Attribute %s %s: %s.", req.Path, v.rule.requirement(), err))
 	}
+}
+
+// endpointRule requires an https:// URL, or http:// on a loopback host (the
+// bundled simulator), so that a token is never sent in clear text over a
+// network.
+type endpointRule struct{}
+
+func (endpointRule) requirement() string {
+	return "must be an absolute https:// URL (http:// is accepted for loopback hosts only)"
+}
+func (endpointRule) summary() string { return "Invalid endpoint" }
+func (endpointRule) check(v string) error {
+	_, err := transport.ValidateEndpoint(v)
+	return err
 }
 
 // conflictingRootAttributes refuses the top-level attribute attr together
@@ -72,81 +96,76 @@ func (v conflictingRootAttributes) ValidateResource(_ context.Context, req resou
 	}
 }
 
+// describedCheck gives a resource-level configuration check its
+// description: what it requires, in the framework's two forms.
+type describedCheck string
+
+func (d describedCheck) Description(context.Context) string         { return string(d) }
+func (d describedCheck) MarkdownDescription(context.Context) string { return string(d) }
+
+// modelRowCheck is the part the configuration checks of the unified
+// endpoints' resources (runway_video, runway_image) share: each checks the
+// arguments against its model's row of the client's capability table.
+type modelRowCheck struct{ describedCheck }
+
+func newModelRowCheck() modelRowCheck {
+	return modelRowCheck{"every argument must be one the model accepts"}
+}
+
+// refuse reports the argument the model does not accept.
+func (modelRowCheck) refuse(diags *diag.Diagnostics, attr, modelID, message string) {
+	diags.AddAttributeError(path.Root(attr), "Not accepted by model "+modelID, message+".")
+}
+
 // configuredValue: set in the configuration (neither null, absent nor
 // unknown).
 func configuredValue(v tftypes.Value) bool {
 	return v.Type() != nil && v.IsKnown() && !v.IsNull()
 }
 
-// durationValidator accepts Go durations ("90s", "5m") no shorter than min.
-type durationValidator struct{ min time.Duration }
+// durationRule accepts Go durations ("90s", "5m") no shorter than min.
+type durationRule struct{ min time.Duration }
 
-func (v durationValidator) Description(context.Context) string {
-	return fmt.Sprintf("must be a duration such as \"30s\" or \"5m\", at least %s", v.min)
+func (r durationRule) requirement() string {
+	return fmt.Sprintf("must be a duration such as \"30s\" or \"5m\", at least %s", r.min)
+}
+func (durationRule) summary() string { return "Invalid duration" }
+func (r durationRule) check(v string) error {
+	if d, err := time.ParseDuration(v); err != nil || d < r.min {
+		return fmt.Errorf("got %q", v)
+	}
+	return nil
 }
 
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d < v.min {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("Attribute %s %s, got: %q", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
-	}
-}
-
-// callbackURLValidator checks the URLs the gateways call back (reply_url,
+// callbackURLRule checks the URLs the gateways call back (reply_url,
 // callback_url): absolute http(s) URLs with a host, as the gateway would
 // otherwise reject the paid request or silently never call back.
-type callbackURLValidator struct{}
+type callbackURLRule struct{}
 
-func (callbackURLValidator) Description(context.Context) string {
+func (callbackURLRule) requirement() string {
 	return "must be an absolute http:// or https:// URL with a host"
 }
-
-func (v callbackURLValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v callbackURLValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
+func (callbackURLRule) summary() string { return "Invalid URL" }
+func (callbackURLRule) check(v string) error {
+	if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("got %q", v)
 	}
-	raw := req.ConfigValue.ValueString()
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
-			fmt.Sprintf("Attribute %s %s, got: %q", req.Path, v.Description(ctx), raw))
-	}
+	return nil
 }
 
 // sha256Pattern is a hex SHA-256 digest, in either case.
 var sha256Pattern = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
 
-// downloadURLValidator requires an absolute https:// URL with a host, or
+// downloadURLRule requires an absolute https:// URL with a host, or
 // http:// on a loopback host, as the gateways' signed URLs carry their
 // token in the query string.
-type downloadURLValidator struct{}
+type downloadURLRule struct{}
 
-func (downloadURLValidator) Description(context.Context) string {
+func (downloadURLRule) requirement() string {
 	return "must be an absolute https:// URL with a host (http:// only for loopback hosts)"
 }
-
-func (v downloadURLValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v downloadURLValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := checkDownloadURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("Attribute %s %s: %v", req.Path, v.Description(ctx), err))
-	}
-}
+func (downloadURLRule) summary() string      { return "Invalid URL" }
+func (downloadURLRule) check(v string) error { return checkDownloadURL(v) }
 
 func checkDownloadURL(raw string) error {
 	u, err := url.Parse(raw)
@@ -164,39 +183,23 @@ func checkDownloadURL(raw string) error {
 	return nil
 }
 
-// plainFileNameValidator applies download.CheckFileName at plan time.
-type plainFileNameValidator struct{}
+// plainFileNameRule applies download.CheckFileName at plan time.
+type plainFileNameRule struct{}
 
-func (plainFileNameValidator) Description(context.Context) string {
+func (plainFileNameRule) requirement() string {
 	return "must be a plain file name: no / or \\, not . or .., not absolute"
 }
+func (plainFileNameRule) summary() string      { return "Invalid file name" }
+func (plainFileNameRule) check(v string) error { return download.CheckFileName(v) }
 
-func (v plainFileNameValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+// noNULRule refuses a NUL byte, which no file system accepts in a path.
+type noNULRule struct{}
 
-func (v plainFileNameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
+func (noNULRule) requirement() string { return "must not contain a NUL byte" }
+func (noNULRule) summary() string     { return "Invalid path" }
+func (noNULRule) check(v string) error {
+	if strings.ContainsRune(v, 0) {
+		return fmt.Errorf("found one at byte %d", strings.IndexByte(v, 0))
 	}
-	if err := download.CheckFileName(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid file name",
-			fmt.Sprintf("Attribute %s %s, got %q.", req.Path, err, req.ConfigValue.ValueString()))
-	}
-}
-
-// noNULValidator refuses a NUL byte, which no file system accepts in a path.
-type noNULValidator struct{}
-
-func (noNULValidator) Description(context.Context) string { return "must not contain a NUL byte" }
-
-func (v noNULValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v noNULValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if strings.ContainsRune(req.ConfigValue.ValueString(), 0) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid path", fmt.Sprintf("Attribute %s %s.", req.Path, v.Description(ctx)))
-	}
+	return nil
 }

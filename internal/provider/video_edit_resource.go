@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
@@ -34,18 +32,13 @@ func (videoEdit) name() string { return "video_edit" }
 func (videoEdit) description() string {
 	return "Edits a video with a prompt, and optionally a reference image, using Runway Aleph (`POST /gen4/video`): " +
 		"change the weather, the style, an object, the camera. The video asset must carry its duration, width and " +
-		"height (a `runway_asset` upload or a generation's artifact does). Apply submits one paid task, saves its id " +
-		"in the state at once, waits for it and exposes the edited video. Every generation input forces a new generation."
+		"height (a `runway_asset` upload or a generation's artifact does)."
 }
 
 func (videoEdit) inputs() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"video_asset_id": assetIDAttribute("Video asset to edit. The edited video's asset id is `output_video_asset_id`.", true),
-		"text_prompt": schema.StringAttribute{
-			MarkdownDescription: "The edit to make, at most 1000 characters.",
-			Required:            true,
-			Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, useapi.MaxAlephPromptLength)},
-		},
+		"text_prompt":    boundedTextInput("The edit to make, at most 1000 characters.", true, useapi.MaxAlephPromptLength),
 		"image_asset_id": assetIDAttribute("Image asset that conditions the edit (a reference for the look or an object).", false),
 	}
 }

@@ -8,8 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -57,66 +55,30 @@ func (video) description() string {
 	return "Generates a video with any current model through the gateway's unified endpoint (`POST /videos/create`): " +
 		"text to video, image to video (first frame, end frame, reference images), video references, multi-shot. " +
 		"Every argument is checked at plan against the model's capabilities (the table below), so nothing is paid for " +
-		"input the gateway would refuse; values known only at apply are checked before the request is sent. Apply " +
-		"submits one paid task, saves its id in the state at once, waits for it and exposes the generated video. " +
-		"Every generation input forces a new generation.\n\n" + videoModelTableMarkdown()
+		"input the gateway would refuse; values known only at apply are checked before the request is sent." +
+		"\n\n" + videoModelTableMarkdown()
 }
 
 func (video) inputs() map[string]schema.Attribute {
-	assetList := func(what string, maxItems int) schema.ListAttribute {
-		return schema.ListAttribute{
-			MarkdownDescription: what + " Asset ids, e.g. `runway_asset.<name>.id` or another generation's `video_asset_id`.",
-			Optional:            true,
-			ElementType:         types.StringType,
-			Validators: []validator.List{
-				listvalidator.SizeBetween(1, maxItems),
-				listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
-			},
-		}
-	}
 	return map[string]schema.Attribute{
-		"model": schema.StringAttribute{
-			MarkdownDescription: "The model: one of " + backquoted(useapi.VideoModelIDs()) + ".",
-			Required:            true,
-			Validators:          []validator.String{stringvalidator.OneOf(useapi.VideoModelIDs()...)},
-		},
-		"text_prompt": schema.StringAttribute{
-			MarkdownDescription: "What the video shows. Required, optional or refused, and its maximum length, depend on the model.",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
-		"duration": schema.Int64Attribute{
-			MarkdownDescription: "Length in seconds; the values depend on the model. Unset: the model's default.",
-			Optional:            true,
-		},
-		"aspect_ratio": schema.StringAttribute{
-			MarkdownDescription: "Aspect ratio, e.g. `16:9`; the values depend on the model and on whether an input image is given.",
-			Optional:            true,
-		},
-		"resolution": schema.StringAttribute{
-			MarkdownDescription: "Output resolution, e.g. `720p`; not accepted by every model.",
-			Optional:            true,
-		},
-		"audio": schema.BoolAttribute{
-			MarkdownDescription: "Generate sound (models with audio; the gateway's default is `true`).",
-			Optional:            true,
-		},
-		"image_asset_ids":      assetList("Input images, sent as `imageAssetId1`…: the first frame (and, on `gen4.5` and `veo-3.1`, the end frame second), or reference images.", 11),
-		"start_frame_asset_id": assetIDAttribute("Start keyframe (Seedance 2, Kling O3).", false),
-		"end_frame_asset_id":   assetIDAttribute("End keyframe; needs `start_frame_asset_id`.", false),
-		"video_asset_ids":      assetList("Input or reference videos, sent as `videoAssetId`, `videoAssetId2`, `videoAssetId3`.", 3),
-		"audio_asset_ids":      assetList("Reference audio (Seedance 2), sent as `audioAssetId1`…; needs an image or video reference.", 3),
-		"character_orientation": schema.StringAttribute{
-			MarkdownDescription: "`kling-3.0-motion-control` only: orient the character by the `image` (default) or the `video`.",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.OneOf("image", "video")},
-		},
+		"model":                 modelInput(useapi.VideoModelIDs()),
+		"text_prompt":           textInput("What the video shows. Required, optional or refused, and its maximum length, depend on the model.", false),
+		"duration":              intInput("Length in seconds; the values depend on the model. Unset: the model's default."),
+		"aspect_ratio":          stringInput("Aspect ratio, e.g. `16:9`; the values depend on the model and on whether an input image is given."),
+		"resolution":            stringInput("Output resolution, e.g. `720p`; not accepted by every model."),
+		"audio":                 boolInput("Generate sound (models with audio; the gateway's default is `true`)."),
+		"image_asset_ids":       assetIDListInput("Input images, sent as `imageAssetId1`…: the first frame (and, on `gen4.5` and `veo-3.1`, the end frame second), or reference images.", 11),
+		"start_frame_asset_id":  assetIDAttribute("Start keyframe (Seedance 2, Kling O3).", false),
+		"end_frame_asset_id":    assetIDAttribute("End keyframe; needs `start_frame_asset_id`.", false),
+		"video_asset_ids":       assetIDListInput("Input or reference videos, sent as `videoAssetId`, `videoAssetId2`, `videoAssetId3`.", 3),
+		"audio_asset_ids":       assetIDListInput("Reference audio (Seedance 2), sent as `audioAssetId1`…; needs an image or video reference.", 3),
+		"character_orientation": choiceInput("`kling-3.0-motion-control` only: orient the character by the `image` (default) or the `video`.", "image", "video"),
 		"shots": schema.ListNestedAttribute{
 			MarkdownDescription: "Multi-shot video (Kling 3.0: 2–5 shots, Kling O3: 2–6): each shot's prompt and length, " +
 				"3–12 s each, 15 s in all. Sent as `multishot_prompt_N` / `multishot_duration_N`.",
 			Optional: true,
 			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"prompt":   schema.StringAttribute{Required: true, MarkdownDescription: "What this shot shows.", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+				"prompt":   textInput("What this shot shows.", true),
 				"duration": schema.Int64Attribute{Required: true, MarkdownDescription: "Length of this shot, `3`…`12` seconds.", Validators: []validator.Int64{int64validator.Between(3, 12)}},
 			}},
 			Validators: []validator.List{listvalidator.SizeBetween(2, 6)},
@@ -127,7 +89,7 @@ func (video) inputs() map[string]schema.Attribute {
 
 // configValidators check every argument against the model's capabilities.
 func (video) configValidators() []resource.ConfigValidator {
-	return []resource.ConfigValidator{videoModelValidator{}}
+	return []resource.ConfigValidator{videoModelValidator{newModelRowCheck()}}
 }
 
 func (video) submit(ctx context.Context, d *providerData, m *videoModel) (*useapi.Task, error) {
@@ -201,17 +163,9 @@ func (video) adopt(m *videoModel, t *useapi.Task) {
 // videoModelValidator checks a runway_video configuration against its
 // model's row of useapi.VideoModels; values not known yet are left to the
 // check the client makes before sending.
-type videoModelValidator struct{}
+type videoModelValidator struct{ modelRowCheck }
 
-func (videoModelValidator) Description(context.Context) string {
-	return "every argument must be one the model accepts"
-}
-
-func (v videoModelValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (videoModelValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (v videoModelValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m videoModel
 	if diags := req.Config.Get(ctx, &m); diags.HasError() || m.Model.IsUnknown() || m.Model.IsNull() {
 		return
@@ -240,7 +194,7 @@ func (videoModelValidator) ValidateResource(ctx context.Context, req resource.Va
 		}
 	}
 	if p := model.Check(in); p != nil {
-		resp.Diagnostics.AddAttributeError(path.Root(p.Field), "Not accepted by model "+model.ID, p.Message+".")
+		v.refuse(&resp.Diagnostics, p.Field, model.ID, p.Message)
 	}
 }
 

@@ -3,12 +3,8 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
@@ -34,36 +30,18 @@ func newVideoToVideoResource() resource.Resource {
 func (videoToVideo) name() string { return "video_to_video" }
 
 func (videoToVideo) description() string {
-	return "Restyles a video with a text prompt using Runway Gen-3 Alpha Video to Video (`POST /gen3/video`). " +
-		"Apply submits one paid task, saves its id in the state at once, waits for it and exposes the generated " +
-		"video. Every generation input forces a new generation."
+	return "Restyles a video with a text prompt using Runway Gen-3 Alpha Video to Video (`POST /gen3/video`)."
 }
 
 func (videoToVideo) inputs() map[string]schema.Attribute {
 	inputs := map[string]schema.Attribute{
 		"video_asset_id": videoAssetIDOutputAttribute(),
 		"asset_id":       assetIDAttribute("Video asset to restyle. Video to Video works in 16:9; other aspect ratios are cropped.", true),
-		"text_prompt": schema.StringAttribute{
-			MarkdownDescription: "Describes the desired changes.",
-			Required:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
-		"structure_transformation": schema.Float64Attribute{
-			MarkdownDescription: "How far the result may depart from the input's structure, `0`…`10` " +
-				"(higher is more change). The gateway defaults to `3`.",
-			Optional:   true,
-			Validators: []validator.Float64{float64validator.Between(0, 10)},
-		},
-		"seconds": schema.Int64Attribute{
-			MarkdownDescription: "Length of the result in seconds, `5` or `10`. Defaults to the asset's duration, else 10.",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.OneOf(5, 10)},
-		},
-		"resolution": schema.StringAttribute{
-			MarkdownDescription: "Output resolution; only `720p` is supported (the default).",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.OneOf("720p")},
-		},
+		"text_prompt":    textInput("Describes the desired changes.", true),
+		"structure_transformation": floatRangeInput("How far the result may depart from the input's structure, `0`…`10` "+
+			"(higher is more change). The gateway defaults to `3`.", 0, 10),
+		"seconds":    intChoiceInput("Length of the result in seconds, `5` or `10`. Defaults to the asset's duration, else 10.", 5, 10),
+		"resolution": choiceInput("Output resolution; only `720p` is supported (the default).", "720p"),
 	}
 	return inputs
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -34,8 +32,7 @@ func (videoUpscale) description() string {
 	return "Upscales a video to 4K with Topaz (`POST /videos/upscale`), keeping its aspect ratio (1280×720 becomes " +
 		"4096×2304). The source must be at most 40 seconds long: a longer one whose duration is known at plan (a " +
 		"`runway_asset`, another generation's artifact) is refused by `terraform plan`. The account that owns the video " +
-		"runs and pays for the task. Apply submits one paid task, saves its id in the state at once, waits for it and " +
-		"exposes the upscaled video. Every generation input forces a new generation."
+		"runs and pays for the task."
 }
 
 func (videoUpscale) inputs() map[string]schema.Attribute {
@@ -56,17 +53,17 @@ func (videoUpscale) submit(ctx context.Context, d *providerData, m *videoUpscale
 
 // checkPlan refuses a source longer than the gateway takes, when its
 // duration is known.
-func (videoUpscale) checkPlan(ctx context.Context, d *providerData, m *videoUpscaleModel) diag.Diagnostics {
-	var diags diag.Diagnostics
+func (videoUpscale) checkPlan(ctx context.Context, d *providerData, m *videoUpscaleModel) []planRefusal {
+	var refusals []planRefusal
 	if !m.Seed.IsNull() {
-		diags.AddAttributeError(path.Root("seed"), "Not accepted by POST /videos/upscale", "The upscale endpoint takes no seed.")
+		refusals = append(refusals, planRefusal{"seed", "Not accepted by POST /videos/upscale", "The upscale endpoint takes no seed."})
 	}
 	if sec, ok := assetDuration(ctx, d, m.InputVideoAssetID); ok && sec > useapi.MaxUpscaleSeconds {
-		diags.AddAttributeError(path.Root("video_asset_id"), "Video too long to upscale",
-			fmt.Sprintf("%s is %.1f seconds long; POST /videos/upscale takes at most %d seconds. Nothing was submitted: "+
-				"cut the video first.", m.InputVideoAssetID.ValueString(), sec, useapi.MaxUpscaleSeconds))
+		refusals = append(refusals, planRefusal{"video_asset_id", "Video too long to upscale",
+			fmt.Sprintf("%s is %.1f seconds long; POST /videos/upscale takes at most %d seconds: cut the video first.",
+				m.InputVideoAssetID.ValueString(), sec, useapi.MaxUpscaleSeconds)})
 	}
-	return diags
+	return refusals
 }
 
 // estimate: the source's seconds (40, the longest, when not known at plan)

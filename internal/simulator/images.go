@@ -50,30 +50,19 @@ func parseImageModels(table string) (map[string]imageModel, []string) {
 	all := []string{"16:9", "9:16", "1:1", "4:3", "3:4", "21:9", "4:5", "5:4", "3:2", "2:3", "9:21"}
 	models := map[string]imageModel{}
 	var order []string
-	for _, line := range strings.Split(strings.TrimSpace(table), "\n") {
-		f := strings.Fields(line)
-		if len(f) != 8 {
-			panic(fmt.Sprintf("imageModelTable: %d columns in %q", len(f), line))
-		}
-		m := imageModel{id: f[0]}
+	for _, f := range tableRows("imageModelTable", table, 8) {
+		m := imageModel{id: f[0], resolutions: cellList(f[2])}
 		switch f[1] {
 		case "all":
 			m.ratios = all
 		case "nb":
 			m.ratios = append([]string{"auto"}, all[:len(all)-1]...)
 		default:
-			m.ratios = strings.Split(f[1], ",")
+			m.ratios = cellList(f[1])
 		}
-		if f[2] != "-" {
-			m.resolutions = strings.Split(f[2], ",")
-		}
-		lo, hi, _ := strings.Cut(f[3], "-")
-		m.minImages, _ = strconv.Atoi(lo)
-		m.maxImages, _ = strconv.Atoi(hi)
-		var maxPrompt string
-		m.prompt, maxPrompt, _ = strings.Cut(f[4], ":")
-		m.maxPrompt, _ = strconv.Atoi(maxPrompt)
-		m.style, m.diversity, m.seed = f[5] == "yes", f[6] == "yes", f[7] == "yes"
+		m.minImages, m.maxImages = cellSpan(f[3])
+		m.prompt, m.maxPrompt = cellPrompt(f[4])
+		m.style, m.diversity, m.seed = cellYes(f[5]), cellYes(f[6]), cellYes(f[7])
 		models[m.id] = m
 		order = append(order, m.id)
 	}

@@ -87,28 +87,14 @@ func parseVideoModels(table string) (map[string]videoModel, []string) {
 	models := map[string]videoModel{}
 	var order []string
 	std := []string{"16:9", "9:16", "1:1", "4:3", "3:4", "21:9"}
-	list := func(s string) []string {
-		switch s {
-		case "-":
-			return nil
-		case "std":
+	ratios := func(s string) []string {
+		if s == "std" {
 			return std
 		}
-		return strings.Split(s, ",")
+		return cellList(s)
 	}
-	span := func(s string) (int, int) {
-		lo, hi, _ := strings.Cut(s, "-")
-		a, _ := strconv.Atoi(lo)
-		b, _ := strconv.Atoi(hi)
-		return a, b
-	}
-	yes := func(s string) bool { return s == "yes" }
-	for _, line := range strings.Split(strings.TrimSpace(table), "\n") {
-		f := strings.Fields(line)
-		if len(f) != 17 {
-			panic(fmt.Sprintf("videoModelTable: %d columns in %q", len(f), line))
-		}
-		m := videoModel{id: f[0], ratios: list(f[2]), resolutions: list(f[4])}
+	for _, f := range tableRows("videoModelTable", table, 17) {
+		m := videoModel{id: f[0], ratios: ratios(f[2]), resolutions: cellList(f[4])}
 		switch {
 		case f[1] == "-":
 		case strings.Contains(f[1], ","):
@@ -117,26 +103,24 @@ func parseVideoModels(table string) (map[string]videoModel, []string) {
 				m.durations = append(m.durations, n)
 			}
 		default:
-			lo, hi := span(f[1])
+			lo, hi := cellSpan(f[1])
 			for d := lo; d <= hi; d++ {
 				m.durations = append(m.durations, int64(d))
 			}
 		}
 		m.imageRatios = m.ratios
 		if f[3] != "=" {
-			m.imageRatios = list(f[3])
+			m.imageRatios = ratios(f[3])
 		}
-		m.minImages, m.maxImages = span(f[5])
+		m.minImages, m.maxImages = cellSpan(f[5])
 		m.maxRefs, _ = strconv.Atoi(f[6])
-		m.minVideos, m.maxVideos = span(f[7])
+		m.minVideos, m.maxVideos = cellSpan(f[7])
 		m.maxAudio, _ = strconv.Atoi(f[8])
 		m.keyframes, m.keyframesRefs = f[9] != "no", f[9] == "refs"
-		var maxPrompt string
-		m.prompt, maxPrompt, _ = strings.Cut(f[10], ":")
-		m.maxPrompt, _ = strconv.Atoi(maxPrompt)
-		m.audio, m.explore, m.seed = yes(f[11]), yes(f[12]), yes(f[13])
-		m.minShots, m.maxShots = span(f[14])
-		m.orientation = yes(f[15])
+		m.prompt, m.maxPrompt = cellPrompt(f[10])
+		m.audio, m.explore, m.seed = cellYes(f[11]), cellYes(f[12]), cellYes(f[13])
+		m.minShots, m.maxShots = cellSpan(f[14])
+		m.orientation = cellYes(f[15])
 		m.creditsPerSecond, _ = strconv.Atoi(f[16])
 		models[m.id] = m
 		order = append(order, m.id)

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
 // BenchmarkWaitForTaskLoop (BenchmarkDecodeTask, in types_test.go, covers
@@ -43,10 +45,9 @@ func BenchmarkWaitForTaskLoop(b *testing.B) {
 	})
 	clock := &benchClock{now: time.Date(2024, 8, 1, 0, 0, 0, 0, time.UTC)}
 	c, err := NewClient(Config{
-		Endpoint:   "http://127.0.0.1:1/v1/runwayml",
-		Token:      testToken,
-		HTTPClient: &http.Client{Transport: rt},
-		Sleep:      clock.Sleep,
+		Endpoint: "http://127.0.0.1:1/v1/runwayml",
+		Token:    testToken,
+		Config:   transport.Config{HTTPClient: &http.Client{Transport: rt}, Sleep: clock.Sleep},
 	})
 	if err != nil {
 		b.Fatal(err)

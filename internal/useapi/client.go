@@ -29,26 +29,10 @@ type Config struct {
 	// logged. An empty token is accepted here; calls then fail with
 	// ErrMissingToken.
 	Token string
-	// UserAgent identifies the provider and its version to the gateway.
-	UserAgent string
-	// HTTPClient defaults to a go-cleanhttp pooled client.
-	HTTPClient *http.Client
-	// Logger receives request and wait logs (no secrets).
-	Logger transport.Logger
-	// Retry tunes the transport's retries; zero fields take defaults.
-	Retry transport.RetryPolicy
-	// BusyWait replaces the sleep before resubmitting a create after 429,
-	// e.g. to wake up early when another resource frees a slot.
-	BusyWait func(ctx context.Context, d time.Duration) error
-	// Sleep replaces every other sleep (transport backoff and, unless
-	// WaitOptions.Sleep is set, polling); for tests.
-	Sleep func(context.Context, time.Duration) error
-	// MaxBodyBytes caps response bodies (transport default when 0).
-	MaxBodyBytes int64
-	// AttemptTimeout bounds one GET/DELETE attempt (transport default when 0).
-	AttemptTimeout time.Duration
-	// Rand is the jitter source (tests).
-	Rand func() float64
+	// Config is the HTTP side (client, user agent, logger, retries, waits),
+	// as for every gateway client. Sleep also paces polling unless
+	// WaitOptions.Sleep is set.
+	transport.Config
 }
 
 // Client talks to useapi.net's Runway API. It is safe for concurrent use.
@@ -81,17 +65,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if sleep == nil {
 		sleep = transport.SleepContext
 	}
-	tr := transport.New(transport.Config{
-		HTTPClient:     cfg.HTTPClient,
-		Logger:         cfg.Logger,
-		Retry:          cfg.Retry,
-		MaxBodyBytes:   cfg.MaxBodyBytes,
-		UserAgent:      cfg.UserAgent,
-		AttemptTimeout: cfg.AttemptTimeout,
-		BusyWait:       cfg.BusyWait,
-		Sleep:          cfg.Sleep,
-		Rand:           cfg.Rand,
-	})
+	tr := transport.New(cfg.Config)
 	return &Client{
 		base:   strings.TrimRight(u.String(), "/"),
 		token:  tok,

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
 const testToken = "user:1234-s3cr3tt0ken"
@@ -166,14 +168,12 @@ func testClient(t *testing.T, g *fakeGateway, mod func(*Config)) (*Client, *recS
 	t.Helper()
 	s := &recSleep{}
 	l := &recLogger{}
-	cfg := Config{
-		Endpoint:  g.Endpoint(),
-		Token:     testToken,
+	cfg := Config{Endpoint: g.Endpoint(), Token: testToken, Config: transport.Config{
 		UserAgent: "terraform-provider-runway/test",
 		Logger:    l,
 		Sleep:     s.Sleep,
 		Rand:      func() float64 { return 0.5 },
-	}
+	}}
 	if mod != nil {
 		mod(&cfg)
 	}

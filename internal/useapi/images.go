@@ -2,7 +2,6 @@ package useapi
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -54,22 +53,10 @@ var ImageModels = []ImageModel{
 }
 
 // ImageModelByID finds a model.
-func ImageModelByID(id string) (ImageModel, bool) {
-	i := slices.IndexFunc(ImageModels, func(m ImageModel) bool { return m.ID == id })
-	if i < 0 {
-		return ImageModel{}, false
-	}
-	return ImageModels[i], true
-}
+func ImageModelByID(id string) (ImageModel, bool) { return modelByID(ImageModels, id) }
 
 // ImageModelIDs lists the model ids in the gateway's order.
-func ImageModelIDs() []string {
-	ids := make([]string, len(ImageModels))
-	for i, m := range ImageModels {
-		ids[i] = m.ID
-	}
-	return ids
-}
+func ImageModelIDs() []string { return modelIDs(ImageModels) }
 
 // ImageInputs is what ImageModel.Check needs of a request; nil pointers are
 // unset (or not known yet).
@@ -131,42 +118,16 @@ type ImageCreateRequest struct {
 
 // MarshalJSON writes the gateway's flat, numbered field names.
 func (r *ImageCreateRequest) MarshalJSON() ([]byte, error) {
-	body := map[string]any{"model": r.Model}
-	set := func(key string, v any, ok bool) {
-		if ok {
-			body[key] = v
-		}
-	}
-	set("text_prompt", deref(r.TextPrompt), r.TextPrompt != nil)
-	set("email", r.Email, r.Email != "")
-	set("aspect_ratio", deref(r.AspectRatio), r.AspectRatio != nil)
-	set("resolution", deref(r.Resolution), r.Resolution != nil)
-	set("num_images", deref(r.NumImages), r.NumImages != nil)
-	set("style", deref(r.Style), r.Style != nil)
-	set("diversity", deref(r.Diversity), r.Diversity != nil)
-	for i, id := range r.ImageAssetIDs {
-		body[fmt.Sprintf("imageAssetId%d", i+1)] = id
-	}
-	if err := mergeJSON(body, r.CreateOptions); err != nil {
-		return nil, err
-	}
-	return json.Marshal(body)
-}
-
-// mergeJSON adds v's JSON fields to body.
-func mergeJSON(body map[string]any, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	var fields map[string]any
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return err
-	}
-	for k, f := range fields {
-		body[k] = f
-	}
-	return nil
+	body := flatBody{"model": r.Model}
+	setOptional(body, "text_prompt", r.TextPrompt)
+	body.setString("email", r.Email)
+	setOptional(body, "aspect_ratio", r.AspectRatio)
+	setOptional(body, "resolution", r.Resolution)
+	setOptional(body, "num_images", r.NumImages)
+	setOptional(body, "style", r.Style)
+	setOptional(body, "diversity", r.Diversity)
+	body.setNumbered("imageAssetId%d", r.ImageAssetIDs)
+	return body.marshal(r.CreateOptions)
 }
 
 // Validate checks the request against its model (ImageModels).

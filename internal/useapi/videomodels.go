@@ -142,23 +142,10 @@ var VideoModels = []VideoModel{
 }
 
 // VideoModelByID finds a model.
-func VideoModelByID(id string) (VideoModel, bool) {
-	for _, m := range VideoModels {
-		if m.ID == id {
-			return m, true
-		}
-	}
-	return VideoModel{}, false
-}
+func VideoModelByID(id string) (VideoModel, bool) { return modelByID(VideoModels, id) }
 
 // VideoModelIDs lists the model ids in the gateway's order.
-func VideoModelIDs() []string {
-	ids := make([]string, len(VideoModels))
-	for i, m := range VideoModels {
-		ids[i] = m.ID
-	}
-	return ids
-}
+func VideoModelIDs() []string { return modelIDs(VideoModels) }
 
 // VideoInputs is what Check needs to know of a request; nil pointers are
 // values not set (or, at plan time, not known yet).

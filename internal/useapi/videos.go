@@ -2,7 +2,6 @@ package useapi
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -56,50 +55,30 @@ type VideoCreateRequest struct {
 
 // MarshalJSON writes the gateway's flat, numbered field names.
 func (r *VideoCreateRequest) MarshalJSON() ([]byte, error) {
-	body := map[string]any{"model": r.Model}
-	put := func(key string, v any, set bool) {
-		if set {
-			body[key] = v
+	body := flatBody{"model": r.Model}
+	setOptional(body, "text_prompt", r.TextPrompt)
+	body.setString("email", r.Email)
+	setOptional(body, "duration", r.Duration)
+	setOptional(body, "aspect_ratio", r.AspectRatio)
+	setOptional(body, "resolution", r.Resolution)
+	setOptional(body, "audio", r.Audio)
+	body.setNumbered("imageAssetId%d", r.ImageAssetIDs)
+	body.setString("startFrameAssetId", r.StartFrameAssetID)
+	body.setString("endFrameAssetId", r.EndFrameAssetID)
+	if len(r.VideoAssetIDs) > 0 {
+		// The first video is videoAssetId, the next videoAssetId2, videoAssetId3.
+		body["videoAssetId"] = r.VideoAssetIDs[0]
+		for i, id := range r.VideoAssetIDs[1:] {
+			body[fmt.Sprintf("videoAssetId%d", i+2)] = id
 		}
 	}
-	put("text_prompt", deref(r.TextPrompt), r.TextPrompt != nil)
-	put("email", r.Email, r.Email != "")
-	put("duration", deref(r.Duration), r.Duration != nil)
-	put("aspect_ratio", deref(r.AspectRatio), r.AspectRatio != nil)
-	put("resolution", deref(r.Resolution), r.Resolution != nil)
-	put("audio", deref(r.Audio), r.Audio != nil)
-	for i, id := range r.ImageAssetIDs {
-		body[fmt.Sprintf("imageAssetId%d", i+1)] = id
-	}
-	put("startFrameAssetId", r.StartFrameAssetID, r.StartFrameAssetID != "")
-	put("endFrameAssetId", r.EndFrameAssetID, r.EndFrameAssetID != "")
-	for i, id := range r.VideoAssetIDs {
-		key := "videoAssetId"
-		if i > 0 {
-			key = fmt.Sprintf("videoAssetId%d", i+1)
-		}
-		body[key] = id
-	}
-	for i, id := range r.AudioAssetIDs {
-		body[fmt.Sprintf("audioAssetId%d", i+1)] = id
-	}
-	put("characterOrientation", deref(r.CharacterOrientation), r.CharacterOrientation != nil)
+	body.setNumbered("audioAssetId%d", r.AudioAssetIDs)
+	setOptional(body, "characterOrientation", r.CharacterOrientation)
 	for i, s := range r.Shots {
 		body[fmt.Sprintf("multishot_prompt_%d", i+1)] = s.Prompt
 		body[fmt.Sprintf("multishot_duration_%d", i+1)] = s.Duration
 	}
-	if err := mergeJSON(body, r.CreateOptions); err != nil {
-		return nil, err
-	}
-	return json.Marshal(body)
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
+	return body.marshal(r.CreateOptions)
 }
 
 // Validate checks the request against its model's capabilities

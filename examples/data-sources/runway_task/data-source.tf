@@ -1,5 +1,10 @@
-# Follow a task started by another pipeline (or with wait_for_completion = false)
-# and wait for its result.
+# Build on a task started elsewhere (another pipeline, or a resource with
+# wait_for_completion = false): wait for it, then upscale its video, but only
+# if it succeeded, so that nothing is paid for upscaling a failure.
+variable "task_id" {
+  type = string
+}
+
 data "runway_task" "nightly" {
   task_id             = var.task_id
   wait_for_completion = true
@@ -8,14 +13,18 @@ data "runway_task" "nightly" {
   }
 }
 
-variable "task_id" {
-  type = string
+resource "runway_video_upscale" "nightly_4k" {
+  video_asset_id = data.runway_task.nightly.video_asset_id
+
+  lifecycle {
+    precondition {
+      condition     = data.runway_task.nightly.status == "SUCCEEDED"
+      error_message = "Task ${var.task_id} is ${data.runway_task.nightly.status}: ${coalesce(data.runway_task.nightly.error, "no reason given")}."
+    }
+  }
 }
 
-output "nightly_video_url" {
-  value = data.runway_task.nightly.video_url
-}
-
-output "nightly_status" {
-  value = data.runway_task.nightly.status
+# Every artifact of the task, e.g. to download them with runway_artifact_file.
+output "nightly_artifact_urls" {
+  value = [for a in data.runway_task.nightly.artifacts : a.url]
 }

@@ -1,25 +1,19 @@
-# Keep the generated video on disk: the gateway's signed URL expires, the
-# file does not. Re-signed URLs of the same video never download it again;
-# a file deleted or changed on disk is downloaded again by the next apply.
-resource "runway_gen2_extension" "clip" {
-  asset_id = var.source_video_asset_id
-  motion   = 5
+# Keep generated files on disk: the gateway's signed URLs expire, files do
+# not. A re-signed URL of the same file never downloads it again; a file
+# deleted or changed on disk is downloaded again by the next apply.
+resource "runway_image" "storyboard" {
+  model       = "gen4"
+  text_prompt = "storyboard frame: a lighthouse keeper climbs a spiral staircase"
+  num_images  = 4
 }
 
-resource "runway_artifact_file" "clip" {
-  url       = runway_gen2_extension.clip.video_url
-  directory = "${path.module}/out"
-  filename  = "clip-extended.mp4" # default: the last element of the URL's path
+resource "runway_artifact_file" "storyboard" {
+  count     = 4
+  url       = runway_image.storyboard.image_urls[count.index]
+  directory = "${path.module}/storyboard"
+  filename  = "frame-${count.index + 1}.png" # default: the last element of the URL's path
 }
 
-variable "source_video_asset_id" {
-  type = string
-}
-
-output "clip_file" {
-  value = runway_artifact_file.clip.path
-}
-
-output "clip_sha256" {
-  value = runway_artifact_file.clip.sha256
+output "storyboard_files" {
+  value = runway_artifact_file.storyboard[*].path
 }

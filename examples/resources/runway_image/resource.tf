@@ -1,4 +1,5 @@
-# A prompt becomes four stills; the first one becomes a video.
+# A prompt becomes four stills; the plan checks every argument against the
+# model (nano-banana-pro takes 1K, 2K or 4K and up to 8 reference images).
 resource "runway_image" "stills" {
   model        = "nano-banana-pro"
   text_prompt  = "a lighthouse at dusk, watercolor"
@@ -7,13 +8,11 @@ resource "runway_image" "stills" {
   resolution   = "2K"
 }
 
-resource "runway_video" "moving" {
-  model           = "gen4"
-  text_prompt     = "waves roll in, the light turns"
-  image_asset_ids = [runway_image.stills.image_asset_id]
-  duration        = 5
-}
-
 output "still_urls" {
   value = runway_image.stills.image_urls
+}
+
+# The first still's asset id feeds an image-to-video generation.
+output "first_still_asset_id" {
+  value = runway_image.stills.image_asset_id
 }

@@ -8,8 +8,7 @@ resource "runway_video" "opening" {
 }
 
 resource "runway_asset" "still" {
-  path = "${path.module}/still.jpg"
-  name = "still.jpg"
+  source = "${path.module}/still.jpg"
 }
 
 resource "runway_video" "closeup" {
