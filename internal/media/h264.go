@@ -275,12 +275,21 @@ func posClass(p int) int {
 	return 2
 }
 
+// Per raster position at h264QP: the forward multiplier and the decoder's
+// scale (16·normAdjust4x4, the flat weight scale times v).
+var h264MFAt, h264ScaleAt = func() (mf, ls [16]int32) {
+	for p := range 16 {
+		mf[p] = h264MF[h264QP%6][posClass(p)]
+		ls[p] = 16 * h264V[h264QP%6][posClass(p)]
+	}
+	return mf, ls
+}()
+
 // quantAC quantises the coefficient at raster position p (intra rounding:
 // a third of a step).
-func quantAC(w int32, p, qp int) int32 {
-	qbits := uint(15 + qp/6)
-	z := (abs32(w)*h264MF[qp%6][posClass(p)] + (1<<qbits)/3) >> qbits
-	z = min(z, maxLevel)
+func quantAC(w int32, p int) int32 {
+	const qbits = 15 + h264QP/6
+	z := min((abs32(w)*h264MFAt[p]+(1<<qbits)/3)>>qbits, maxLevel)
 	if w < 0 {
 		return -z
 	}
@@ -288,34 +297,32 @@ func quantAC(w int32, p, qp int) int32 {
 }
 
 // quantDC quantises a Hadamard-transformed Intra16x16 DC coefficient.
-func quantDC(y int32, qp int) int32 {
-	qbits := uint(15 + qp/6)
-	z := (abs32(y)*h264MF[qp%6][0] + 2*((1<<qbits)/3)) >> (qbits + 1)
-	z = min(z, maxLevel)
+func quantDC(y int32) int32 {
+	const qbits = 15 + h264QP/6
+	z := min((abs32(y)*h264MFAt[0]+2*((1<<qbits)/3))>>(qbits+1), maxLevel)
 	if y < 0 {
 		return -z
 	}
 	return z
 }
 
-// dequantAC is the decoder's scaling of an AC level (clause 8.5.12.1, flat
-// weight scale 16).
-func dequantAC(c int32, p, qp int) int32 {
-	ls := 16 * h264V[qp%6][posClass(p)]
+// dequantAC is the decoder's scaling of an AC level (clause 8.5.12.1).
+func dequantAC(c int32, p int) int32 {
+	qp := h264QP // a variable: the branch not taken would shift by a negative constant
 	if qp >= 24 {
-		return c * ls << uint(qp/6-4)
+		return c * h264ScaleAt[p] << (qp/6 - 4)
 	}
-	return (c*ls + 1<<uint(3-qp/6)) >> uint(4-qp/6)
+	return (c*h264ScaleAt[p] + 1<<(3-qp/6)) >> (4 - qp/6)
 }
 
 // dequantDC is the decoder's scaling of an inverse-Hadamard Intra16x16 DC
 // value (clause 8.5.10).
-func dequantDC(f int32, qp int) int32 {
-	ls := 16 * h264V[qp%6][0]
+func dequantDC(f int32) int32 {
+	qp := h264QP // a variable: the branch not taken would shift by a negative constant
 	if qp >= 36 {
-		return f * ls << uint(qp/6-6)
+		return f * h264ScaleAt[0] << (qp/6 - 6)
 	}
-	return (f*ls + 1<<uint(5-qp/6)) >> uint(6-qp/6)
+	return (f*h264ScaleAt[0] + 1<<(5-qp/6)) >> (6 - qp/6)
 }
 
 // fdct4 is the forward 4x4 core transform Cf·X·Cfᵀ, in place.
@@ -414,6 +421,27 @@ func (e *h264Encoder) intraMB(b *bitWriter, mbx, mby int, inP bool) {
 		pred = 128
 	}
 
+	gx0, gy0 := mbx*4, mby*4
+	var predRow [16]byte
+	for i := range predRow {
+		predRow[i] = byte(pred) //nolint:gosec // G115: pred is a mean of bytes
+	}
+	if e.flat(x0, y0, &predRow) {
+		// The prediction is exact: no residual, nothing to transform.
+		mbType := uint32(3)
+		if inP {
+			mbType += 5
+		}
+		b.ue(mbType)
+		b.ue(0)                                  // intra_chroma_pred_mode: DC
+		b.se(0)                                  // mb_qp_delta
+		b.code(coeffToken(e.nC(gx0, gy0), 0, 0)) // Intra16x16DCLevel: no coefficients
+		for y := y0; y < y0+16; y++ {
+			copy(e.recon[y*s+x0:y*s+x0+16], predRow[:])
+		}
+		return
+	}
+
 	// Transform and quantise: blocks in raster order (by*4+bx).
 	var blocks [16][16]int32
 	var dc [16]int32
@@ -431,14 +459,14 @@ func (e *h264Encoder) intraMB(b *bitWriter, mbx, mby int, inP bool) {
 	}
 	hadamard4(&dc)
 	for k := range dc {
-		dc[k] = quantDC(dc[k]>>1, h264QP)
+		dc[k] = quantDC(dc[k] >> 1)
 	}
 	anyAC := false
 	for k := range blocks {
 		d := &blocks[k]
 		d[0] = 0
 		for p := 1; p < 16; p++ {
-			d[p] = quantAC(d[p], p, h264QP)
+			d[p] = quantAC(d[p], p)
 			anyAC = anyAC || d[p] != 0
 		}
 	}
@@ -459,7 +487,6 @@ func (e *h264Encoder) intraMB(b *bitWriter, mbx, mby int, inP bool) {
 	for k := range 16 {
 		scan[k] = dc[zigzag[k]]
 	}
-	gx0, gy0 := mbx*4, mby*4
 	writeResidualBlock(b, scan[:], e.nC(gx0, gy0)) // Intra16x16DCLevel
 	w4 := e.mbW * 4
 	if anyAC {
@@ -479,9 +506,9 @@ func (e *h264Encoder) intraMB(b *bitWriter, mbx, mby int, inP bool) {
 	for k := range blocks {
 		d := &blocks[k]
 		for p := 1; p < 16; p++ {
-			d[p] = dequantAC(d[p], p, h264QP)
+			d[p] = dequantAC(d[p], p)
 		}
-		d[0] = dequantDC(dc[k], h264QP)
+		d[0] = dequantDC(dc[k])
 		idct4(d)
 		bx, by := k&3, k>>2
 		for y := range 4 {
@@ -491,6 +518,16 @@ func (e *h264Encoder) intraMB(b *bitWriter, mbx, mby int, inP bool) {
 			}
 		}
 	}
+}
+
+// flat reports whether every row of the macroblock at (x0, y0) of src is row.
+func (e *h264Encoder) flat(x0, y0 int, row *[16]byte) bool {
+	for y := y0; y < y0+16; y++ {
+		if !bytes.Equal(e.src[y*e.stride+x0:y*e.stride+x0+16], row[:]) {
+			return false
+		}
+	}
+	return true
 }
 
 func clip255(v int32) byte {

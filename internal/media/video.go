@@ -33,7 +33,7 @@ const (
 	StillsPerSecond = 1
 	// stillsPerIDR is how many stills share an IDR picture: the others
 	// are P pictures that code only the macroblocks that changed.
-	stillsPerIDR = 1
+	stillsPerIDR = 2
 )
 
 // ErrVideoSpec is returned (wrapped) by VideoMP4 for a spec it cannot write.
