@@ -27,25 +27,28 @@ const (
 	MaxVideoDuration  = 10 * time.Minute
 	MaxVideoFrameRate = 120
 	// StillsPerSecond is how many distinct pictures VideoMP4 draws per
-	// second of video; the frames in between repeat the last picture (their
-	// samples point at the same bytes), which keeps a 1280x768 video at
-	// tens of KB per second whatever its frame rate.
+	// second of video; the frames in between repeat the last picture (P
+	// pictures of skipped macroblocks, a few bytes each), which keeps a
+	// 1280x768 video at 5 to 20 KB per second whatever its frame rate.
 	StillsPerSecond = 1
-	// stillsPerIDR is how many stills share an IDR picture: the others
-	// are P pictures that code only the macroblocks that changed.
+	// stillsPerIDR is how many stills share an IDR picture (a sync sample,
+	// where playback can start): the others are P pictures that code only
+	// the macroblocks that changed (the frame counter, the progress bar).
 	stillsPerIDR = 2
 )
 
 // ErrVideoSpec is returned (wrapped) by VideoMP4 for a spec it cannot write.
 var ErrVideoSpec = errors.New("unsupported video spec")
 
-// VideoMP4 writes a real, playable MP4: one Motion-JPEG video track (sample
-// entry 'jpeg' holding grayscale baseline JPEGs, which FFmpeg-based players
-// decode; web browsers do not play Motion-JPEG) of spec.Width×spec.Height
-// at spec.FrameRate for spec.Duration, with the moov before the mdat
+// VideoMP4 writes a real, playable MP4: one H.264 video track (sample entry
+// 'avc1' with its 'avcC'; Constrained Baseline, grayscale 4:2:0, an IDR
+// picture every stillsPerIDR seconds, listed in 'stss'), which ffmpeg
+// decodes and web browsers play, of spec.Width×spec.Height at
+// spec.FrameRate for spec.Duration, with the moov before the mdat
 // ("faststart"). Every frame shows the title, the lines, the size, frame rate
 // and duration, a frame counter and a progress bar. The output depends only
-// on spec: the same spec gives the same bytes on every platform.
+// on spec: the same spec gives the same bytes on every platform. Both sides
+// must be even: 4:2:0 H.264 crops a picture in steps of 2 pixels.
 func VideoMP4(spec VideoSpec) ([]byte, error) { return videoMP4(spec, nil) }
 
 // videoMP4 is VideoMP4; onFrame, when not nil, gets each frame's decoded
@@ -180,7 +183,8 @@ func seconds(ms int64) string { return fmt.Sprintf("%d.%03d", ms/1000, ms%1000) 
 
 // videoMoov is the moov of VideoMP4: mvhd in milliseconds, one trak whose
 // sample table lists every frame (sizes and chunk offsets, one sample per
-// chunk; frames that repeat a picture share its offset).
+// chunk, each a 4-byte length then the picture's NAL unit) and the sync
+// samples.
 func videoMoov(w, h int, ms int64, trackScale uint32, total int64, frames int, last int64,
 	sizes, offsets []uint32, avcC []byte, syncs []uint32) []byte {
 	msTicks := uint32(ms)       //nolint:gosec // G115: ms <= MaxVideoDuration in ms
