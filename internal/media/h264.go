@@ -32,6 +32,13 @@ type h264Encoder struct {
 	src, prev []byte  // padded source of the current and the previous picture
 	recon     []byte  // decoded luma of the last picture
 	nz        []uint8 // TotalCoeff of each 4x4 luma block of the current picture
+	// reconFlat is, per macroblock, the value of all its reconstructed
+	// samples when intraMB coded it without a residual, else -1; pending
+	// lists the macroblocks of the current row whose reconstruction
+	// flushFlat has yet to write.
+	reconFlat []int16
+	pending   []int
+	vrow      []byte // a row of one value (rowOf)
 	frameNum  uint32
 	idrPicID  uint32
 	coded     int // macroblocks intra coded by the last encode
@@ -81,7 +88,7 @@ func newH264Encoder(width, height, fps int) *h264Encoder {
 		width: width, height: height, mbW: mbW, mbH: mbH, stride: mbW * 16,
 		level: h264Level(mbW, mbH, fps),
 		src:   make([]byte, n), prev: make([]byte, n), recon: make([]byte, n),
-		nz: make([]uint8, mbW*4*mbH*4),
+		nz: make([]uint8, mbW*4*mbH*4), reconFlat: make([]int16, mbW*mbH),
 	}
 }
 
@@ -180,8 +187,21 @@ func (e *h264Encoder) endPicture(b *bitWriter, idr bool) []byte {
 // macroblocks whose pixels changed since the previous picture and skips
 // the others.
 func (e *h264Encoder) encode(img *image.Gray, idr bool) []byte {
-	e.src, e.prev = e.prev, e.src
+	e.next()
 	e.load(img)
+	return e.code(idr)
+}
+
+// next makes the previous picture's source prev and returns the buffer of
+// the next one, (mbW*16)×(mbH*16) samples of stride e.stride, for the
+// caller to fill before calling code.
+func (e *h264Encoder) next() []byte {
+	e.src, e.prev = e.prev, e.src
+	return e.src
+}
+
+// code codes the picture next's buffer holds; see encode.
+func (e *h264Encoder) code(idr bool) []byte {
 	if idr {
 		e.frameNum = 0
 	}
@@ -191,8 +211,12 @@ func (e *h264Encoder) encode(img *image.Gray, idr bool) []byte {
 	e.coded = 0
 	skipRun := uint32(0)
 	for mby := range e.mbH {
+		// A band of 16 rows is compared whole first: most bands of a
+		// frame are one gray, and most are unchanged in a P picture.
+		bandV := e.bandFlat(mby)
+		same := !idr && e.bandSame(mby)
 		for mbx := range e.mbW {
-			if !idr && !e.changed(mbx, mby) {
+			if !idr && (same || !e.changed(mbx, mby)) {
 				skipRun++
 				continue
 			}
@@ -200,9 +224,10 @@ func (e *h264Encoder) encode(img *image.Gray, idr bool) []byte {
 				b.ue(skipRun) // mb_skip_run
 				skipRun = 0
 			}
-			e.intraMB(&b, mbx, mby, !idr)
+			e.intraMB(&b, mbx, mby, !idr, bandV)
 			e.coded++
 		}
+		e.flushFlat(mby)
 	}
 	if skipRun > 0 {
 		b.ue(skipRun)
@@ -233,7 +258,10 @@ func (e *h264Encoder) load(img *image.Gray) {
 	}
 }
 
-// changed reports whether macroblock (mbx, mby) differs between src and prev.
+// changed reports whether macroblock (mbx, mby) differs between src and
+// prev. (Comparisons and fills go through bytes.Equal and copy, a call per
+// row rather than a load per byte: much cheaper under the race detector,
+// which the simulator's tests run with.)
 func (e *h264Encoder) changed(mbx, mby int) bool {
 	s := e.stride
 	for y := mby * 16; y < mby*16+16; y++ {
@@ -243,6 +271,84 @@ func (e *h264Encoder) changed(mbx, mby int) bool {
 		}
 	}
 	return false
+}
+
+// bandSame reports whether the 16 rows of macroblock row mby are the same
+// in src and prev.
+func (e *h264Encoder) bandSame(mby int) bool {
+	s := e.stride
+	return bytes.Equal(e.src[mby*16*s:(mby+1)*16*s], e.prev[mby*16*s:(mby+1)*16*s])
+}
+
+// rowOf returns a row of stride samples of value v.
+func (e *h264Encoder) rowOf(v byte) []byte {
+	if e.vrow == nil || e.vrow[0] != v {
+		if e.vrow == nil {
+			e.vrow = make([]byte, e.stride)
+		}
+		fill(e.vrow, v)
+	}
+	return e.vrow
+}
+
+// bandFlat returns the value of every source sample of macroblock row
+// mby, or -1 when they are not all one value.
+func (e *h264Encoder) bandFlat(mby int) int32 {
+	s := e.stride
+	v := e.src[mby*16*s]
+	row := e.rowOf(v)
+	for y := mby * 16; y < mby*16+16; y++ {
+		if !bytes.Equal(e.src[y*s:(y+1)*s], row) {
+			return -1
+		}
+	}
+	return int32(v)
+}
+
+// flushFlat writes the reconstruction of the macroblocks of row mby that
+// took the flat path (their value is in reconFlat, pending in e.pending),
+// a copy per row and run of equal macroblocks.
+func (e *h264Encoder) flushFlat(mby int) {
+	s := e.stride
+	for i := 0; i < len(e.pending); {
+		j, v := i+1, e.reconFlat[mby*e.mbW+e.pending[i]]
+		for j < len(e.pending) && e.pending[j] == e.pending[j-1]+1 && e.reconFlat[mby*e.mbW+e.pending[j]] == v {
+			j++
+		}
+		x0, x1 := e.pending[i]*16, (e.pending[j-1]+1)*16
+		row := e.rowOf(byte(v)) //nolint:gosec // G115: a sample value
+		for y := mby * 16; y < mby*16+16; y++ {
+			copy(e.recon[y*s+x0:y*s+x1], row)
+		}
+		i = j
+	}
+	e.pending = e.pending[:0]
+}
+
+// reconSum is the sum of the 16 reconstructed samples above (top) or left
+// of macroblock (mbx, mby), from reconFlat when that neighbour is flat.
+func (e *h264Encoder) reconSum(mbx, mby int, top bool) int32 {
+	s := e.stride
+	n := mby*e.mbW + mbx
+	if top {
+		n -= e.mbW
+	} else {
+		n--
+	}
+	if v := e.reconFlat[n]; v >= 0 {
+		return 16 * int32(v)
+	}
+	sum := int32(0)
+	if top {
+		for _, p := range e.recon[(mby*16-1)*s+mbx*16 : (mby*16-1)*s+mbx*16+16] {
+			sum += int32(p)
+		}
+		return sum
+	}
+	for y := mby * 16; y < mby*16+16; y++ {
+		sum += int32(e.recon[y*s+mbx*16-1])
+	}
+	return sum
 }
 
 // zigzag maps scanning position to the raster index (x + 4y) of a 4x4
@@ -395,21 +501,21 @@ func (e *h264Encoder) nC(gx, gy int) int {
 
 // intraMB codes macroblock (mbx, mby) as I_16x16 with DC prediction
 // (macroblock_layer, clause 7.3.5) and writes its reconstruction.
-func (e *h264Encoder) intraMB(b *bitWriter, mbx, mby int, inP bool) {
+//
+// bandV is the value of every sample of the macroblock's row of
+// macroblocks, or -1. A macroblock its prediction matches exactly is
+// coded without a residual and its reconstruction is left to flushFlat.
+func (e *h264Encoder) intraMB(b *bitWriter, mbx, mby int, inP bool, bandV int32) {
 	s := e.stride
 	x0, y0 := mbx*16, mby*16
 
 	// Intra_16x16 DC prediction (clause 8.3.3.3) from reconstructed samples.
 	sum := int32(0)
 	if mby > 0 {
-		for _, p := range e.recon[(y0-1)*s+x0 : (y0-1)*s+x0+16] {
-			sum += int32(p)
-		}
+		sum += e.reconSum(mbx, mby, true)
 	}
 	if mbx > 0 {
-		for y := y0; y < y0+16; y++ {
-			sum += int32(e.recon[y*s+x0-1])
-		}
+		sum += e.reconSum(mbx, mby, false)
 	}
 	var pred int32
 	switch {
@@ -422,11 +528,8 @@ func (e *h264Encoder) intraMB(b *bitWriter, mbx, mby int, inP bool) {
 	}
 
 	gx0, gy0 := mbx*4, mby*4
-	var predRow [16]byte
-	for i := range predRow {
-		predRow[i] = byte(pred) //nolint:gosec // G115: pred is a mean of bytes
-	}
-	if e.flat(x0, y0, &predRow) {
+	mb := mby*e.mbW + mbx
+	if pred == bandV || (bandV < 0 && e.flat(x0, y0, pred)) {
 		// The prediction is exact: no residual, nothing to transform.
 		mbType := uint32(3)
 		if inP {
@@ -436,11 +539,11 @@ func (e *h264Encoder) intraMB(b *bitWriter, mbx, mby int, inP bool) {
 		b.ue(0)                                  // intra_chroma_pred_mode: DC
 		b.se(0)                                  // mb_qp_delta
 		b.code(coeffToken(e.nC(gx0, gy0), 0, 0)) // Intra16x16DCLevel: no coefficients
-		for y := y0; y < y0+16; y++ {
-			copy(e.recon[y*s+x0:y*s+x0+16], predRow[:])
-		}
+		e.reconFlat[mb] = int16(pred)            //nolint:gosec // G115: a sample value
+		e.pending = append(e.pending, mbx)
 		return
 	}
+	e.reconFlat[mb] = -1
 
 	// Transform and quantise: blocks in raster order (by*4+bx).
 	var blocks [16][16]int32
@@ -520,10 +623,15 @@ func (e *h264Encoder) intraMB(b *bitWriter, mbx, mby int, inP bool) {
 	}
 }
 
-// flat reports whether every row of the macroblock at (x0, y0) of src is row.
-func (e *h264Encoder) flat(x0, y0 int, row *[16]byte) bool {
+// flat reports whether every sample of the macroblock at (x0, y0) of src
+// is v.
+func (e *h264Encoder) flat(x0, y0 int, v int32) bool {
+	if int32(e.src[y0*e.stride+x0]) != v {
+		return false
+	}
+	row := e.rowOf(byte(v))[:16] //nolint:gosec // G115: a sample value
 	for y := y0; y < y0+16; y++ {
-		if !bytes.Equal(e.src[y*e.stride+x0:y*e.stride+x0+16], row[:]) {
+		if !bytes.Equal(e.src[y*e.stride+x0:y*e.stride+x0+16], row) {
 			return false
 		}
 	}

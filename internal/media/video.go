@@ -3,7 +3,6 @@ package media
 import (
 	"errors"
 	"fmt"
-	"image"
 	"time"
 )
 
@@ -91,7 +90,8 @@ func videoMP4(spec VideoSpec, onFrame func(frame int, luma []byte)) ([]byte, err
 		default:
 			first, end := k*perStill, min((k+1)*perStill, frames)
 			idr := k%stillsPerIDR == 0
-			nal = enc.encode(drawFrame(spec, fps, frames, first, end, ms, bg), idr)
+			drawFrame(canvasOn(enc.next(), enc.stride, spec.Width, spec.Height, bg), spec, fps, frames, first, end, ms)
+			nal = enc.code(idr)
 			if idr {
 				syncs = append(syncs, uint32(i+1)) //nolint:gosec // G115: frames <= 72000
 			}
@@ -139,10 +139,9 @@ func videoMP4(spec VideoSpec, onFrame func(frame int, luma []byte)) ([]byte, err
 	return out, nil
 }
 
-// drawFrame paints the picture shown by frames [first, end) of frames.
-func drawFrame(spec VideoSpec, fps, frames, first, end int, ms int64, bg byte) *image.Gray {
+// drawFrame paints on c the picture shown by frames [first, end) of frames.
+func drawFrame(c *frameCanvas, spec VideoSpec, fps, frames, first, end int, ms int64) {
 	w, h := spec.Width, spec.Height
-	c := newCanvas(w, h, bg)
 	margin := 6 * c.scale
 	lineH := (glyphH + 3) * c.scale
 	cols := max(1, (w-2*margin)/(glyphW*c.scale))
@@ -175,7 +174,6 @@ func drawFrame(spec VideoSpec, fps, frames, first, end int, ms int64, bg byte) *
 	barH := max(2, 3*c.scale)
 	c.rect(0, h-barH, w, h, 90)
 	c.rect(0, h-barH, w*end/frames, h, 230)
-	return c.img
 }
 
 // seconds formats milliseconds as "1.250".
