@@ -15,8 +15,9 @@ import (
 //     Hadamard-transformed 4x4 of the blocks' DCs) plus, when any is
 //     nonzero, the 16 AC blocks;
 //   - P_Skip in P pictures, which copies the co-located macroblock of the
-//     previous picture: every motion vector is zero, since no macroblock is
-//     ever predicted with another one.
+//     previous picture: its predicted motion vector (clause 8.4.1.1) is
+//     zero, since its neighbours are absent, intra or P_Skip with a zero
+//     vector themselves.
 //
 // Chroma is never coded: DC prediction of a picture that starts at 128
 // stays 128, so pictures are gray. The encoder reconstructs every picture

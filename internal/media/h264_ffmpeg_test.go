@@ -16,12 +16,16 @@ import (
 // the luma planes, width×height each.
 func decodeLuma(t *testing.T, path string, w, h int) [][]byte {
 	t.Helper()
-	var stderr bytes.Buffer
-	cmd := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "yuv420p", "-")
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil || stderr.Len() > 0 {
-		t.Fatalf("ffmpeg could not decode %s: %v\n%s", filepath.Base(path), err, stderr.String())
+	// Through a file: reading a pipe into a growing buffer is slow under
+	// the race detector.
+	raw := path + ".yuv"
+	msg, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "yuv420p", "-y", raw).CombinedOutput()
+	if err != nil || len(msg) > 0 {
+		t.Fatalf("ffmpeg could not decode %s: %v\n%s", filepath.Base(path), err, msg)
+	}
+	out, err := os.ReadFile(raw)
+	if err != nil {
+		t.Fatal(err)
 	}
 	frameLen := w*h + 2*(w/2)*(h/2)
 	if len(out)%frameLen != 0 {
@@ -46,8 +50,8 @@ func TestVideoMP4DecodesToReconstruction(t *testing.T) {
 		{Width: 16, Height: 16, Duration: 500 * time.Millisecond, FrameRate: 4, Title: "x"},
 		{Width: 34, Height: 18, Duration: 1200 * time.Millisecond, FrameRate: 5, Title: "odd macroblocks"},
 		{Width: 640, Height: 360, Duration: 2500 * time.Millisecond, FrameRate: 30, Title: "gen2", Lines: []string{"prompt: ünïcödé → ?"}},
-		{Width: 1280, Height: 768, Duration: 2 * time.Second, FrameRate: 24, Title: "gen3a_turbo", Lines: []string{"prompt: a cat"}},
-		{Width: 1920, Height: 1080, Duration: 1500 * time.Millisecond, FrameRate: 24, Title: "gen4_turbo", Lines: []string{"task 1234"}},
+		{Width: 1280, Height: 768, Duration: 2 * time.Second, FrameRate: 12, Title: "gen3a_turbo", Lines: []string{"prompt: a cat"}},
+		{Width: 1920, Height: 1080, Duration: 2500 * time.Millisecond, FrameRate: 8, Title: "gen4_turbo", Lines: []string{"task 1234"}},
 	} {
 		name := fmt.Sprintf("%dx%d", spec.Width, spec.Height)
 		t.Run(name, func(t *testing.T) {
@@ -73,6 +77,9 @@ func TestVideoMP4DecodesToReconstruction(t *testing.T) {
 func compareFrames(t *testing.T, got, want [][]byte, w int) {
 	t.Helper()
 	for i := range got {
+		if i > 0 && &want[i][0] == &want[i-1][0] && bytes.Equal(got[i], got[i-1]) {
+			continue // a repeated picture, equal to the one before
+		}
 		if bytes.Equal(got[i], want[i]) {
 			continue
 		}

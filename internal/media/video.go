@@ -51,7 +51,8 @@ var ErrVideoSpec = errors.New("unsupported video spec")
 func VideoMP4(spec VideoSpec) ([]byte, error) { return videoMP4(spec, nil) }
 
 // videoMP4 is VideoMP4; onFrame, when not nil, gets each frame's decoded
-// luma (width×height) as a decoder will have it.
+// luma (width×height) as a decoder will have it; frames that repeat a
+// picture get the same slice.
 func videoMP4(spec VideoSpec, onFrame func(frame int, luma []byte)) ([]byte, error) {
 	fps := spec.FrameRate
 	if fps == 0 {
@@ -82,6 +83,7 @@ func videoMP4(spec VideoSpec, onFrame func(frame int, luma []byte)) ([]byte, err
 	bg := background(spec.Title)
 	samples := make([][]byte, frames)
 	var syncs []uint32
+	var recon []byte
 	for i := range samples {
 		var nal []byte
 		switch k := i / perStill; {
@@ -98,7 +100,10 @@ func videoMP4(spec VideoSpec, onFrame func(frame int, luma []byte)) ([]byte, err
 		}
 		samples[i] = append(u32(uint32(len(nal))), nal...) //nolint:gosec // G115: a picture of at most 4096x4096 is far below 4 GiB
 		if onFrame != nil {
-			onFrame(i, enc.reconstruction())
+			if i%perStill == 0 {
+				recon = enc.reconstruction()
+			}
+			onFrame(i, recon) // a repeated picture shares the slice of the one before
 		}
 	}
 
