@@ -19,7 +19,7 @@ func (b *bitWriter) u(n uint, v uint32) {
 	b.n += n
 	for b.n >= 8 {
 		b.n -= 8
-		b.buf = append(b.buf, byte(b.acc>>b.n))
+		b.buf = append(b.buf, byte(b.acc>>b.n)) //nolint:gosec // G115: the next 8 bits are wanted
 	}
 	b.acc &= 1<<b.n - 1
 }

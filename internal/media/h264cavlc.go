@@ -155,20 +155,15 @@ const maxLevel = 2047
 // coef, the block's levels in scanning order (len(coef) is maxNumCoeff:
 // 16 or 15), and returns TotalCoeff. Every |level| must be <= maxLevel.
 func writeResidualBlock(b *bitWriter, coef []int32, nC int) int {
+	// levels and their scanning positions, highest frequency first.
 	var levels [16]int32
-	var runs [16]int
+	var pos [16]int
 	total := 0
-	last := -1 // scanning position of the previous (higher) nonzero level
 	for i := len(coef) - 1; i >= 0; i-- {
-		if coef[i] == 0 {
-			continue
+		if coef[i] != 0 {
+			levels[total], pos[total] = coef[i], i
+			total++
 		}
-		if total > 0 {
-			runs[total-1] = last - i - 1
-		}
-		levels[total] = coef[i]
-		last = i
-		total++
 	}
 	trailingOnes := 0
 	for trailingOnes < total && trailingOnes < 3 && (levels[trailingOnes] == 1 || levels[trailingOnes] == -1) {
@@ -178,7 +173,16 @@ func writeResidualBlock(b *bitWriter, coef []int32, nC int) int {
 	if total == 0 {
 		return 0
 	}
-	runs[total-1] = last // zeros below the lowest nonzero level
+	// runs[k]: the zeros between level k and the next (lower) one, or below
+	// the lowest one.
+	var runs [16]int
+	for k := range total {
+		next := -1
+		if k+1 < total {
+			next = pos[k+1]
+		}
+		runs[k] = pos[k] - next - 1
+	}
 
 	suffixLength := uint(0)
 	if total > 10 && trailingOnes < 3 {
