@@ -8,9 +8,14 @@
 // (ErrUnknownFormat) from a broken one (*CorruptError). ParseMP4Info is the
 // lenient MP4 reader the simulator uses for upload metadata.
 //
-// Writing: VideoMP4 makes real, playable Motion-JPEG MP4 files whose
-// frames show what they stand for (the simulator's artifacts, the demo
-// clip). MinimalMP4 makes header-only MP4s for reader tests.
+// Writing: VideoMP4 makes real, playable H.264 MP4 files (ffmpeg decodes
+// them, web browsers play them) whose frames show what they stand for (the
+// simulator's artifacts, the demo clip). Its encoder (h264*.go) is a small
+// Constrained Baseline one: grayscale I_16x16 macroblocks with DC
+// prediction and CAVLC residuals, and skipped macroblocks, no deblocking;
+// it reconstructs every picture as decoders do, which a test checks byte
+// for byte against ffmpeg. MinimalMP4 makes header-only MP4s for reader
+// tests.
 //
 // The corpus under testdata/corpus (made by its make.sh with ffmpeg) pins
 // the readers to what ffprobe says of real files.

@@ -4,6 +4,7 @@ import (
 	"hash/fnv"
 	"image"
 	"strings"
+	"sync"
 
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
@@ -24,13 +25,53 @@ type frameCanvas struct {
 	scale int // pixels per font pixel
 }
 
-func newCanvas(w, h int, bg byte) *frameCanvas {
-	img := image.NewGray(image.Rect(0, 0, w, h))
-	fill(img.Pix, bg)
+// canvasOn returns a w×h canvas drawn straight into buf (rows of stride
+// bytes, at least h of them), every byte of which it sets to bg first.
+func canvasOn(buf []byte, stride, w, h int, bg byte) *frameCanvas {
+	fill(buf, bg)
+	img := &image.Gray{Pix: buf, Stride: stride, Rect: image.Rect(0, 0, w, h)}
 	// One font pixel per 256 pixels of the shorter side, at least 1: 3 at
 	// 1280x768, where a line holds 58 characters.
 	scale := max(1, min(w, h)/256)
 	return &frameCanvas{img: img, scale: scale}
+}
+
+// glyph is the set pixels of a character of basicfont.Face7x13, relative
+// to the top left of the character cell.
+type glyph [][2]int
+
+var (
+	glyphsMu sync.Mutex
+	glyphs   = map[rune]glyph{}
+)
+
+// glyphOf returns r's pixels ('?' for a rune the font lacks), reading the
+// font's mask once per rune: far cheaper than a mask.At per pixel of
+// every character drawn.
+func glyphOf(r rune) glyph {
+	glyphsMu.Lock()
+	defer glyphsMu.Unlock()
+	if g, ok := glyphs[r]; ok {
+		return g
+	}
+	face := basicfont.Face7x13
+	dot := fixed.P(0, face.Ascent)
+	dr, mask, mp, _, ok := face.Glyph(dot, r)
+	if !ok {
+		dr, mask, mp, _, _ = face.Glyph(dot, '?')
+	}
+	g := glyph{}
+	for gy := 0; gy < dr.Dy(); gy++ {
+		for gx := 0; gx < dr.Dx(); gx++ {
+			if _, _, _, a := mask.At(mp.X+gx, mp.Y+gy).RGBA(); a >= 0x8000 {
+				g = append(g, [2]int{dr.Min.X + gx, dr.Min.Y + gy})
+			}
+		}
+	}
+	if len(glyphs) < 4096 { // a bound on what prompts can make it keep
+		glyphs[r] = g
+	}
+	return g
 }
 
 // fill sets every byte of b to v (doubling copies: cheap on big frames).
@@ -55,35 +96,13 @@ func (c *frameCanvas) rect(x0, y0, x1, y1 int, luma byte) {
 // text draws s with its top-left corner at (x, y) in luma and returns the
 // x after it.
 func (c *frameCanvas) text(x, y int, s string, luma byte) int {
-	face := basicfont.Face7x13
 	for _, r := range s {
 		if x+glyphW*c.scale > c.img.Rect.Max.X {
 			break
 		}
-		dot := fixed.P(0, face.Ascent)
-		dr, mask, mp, _, ok := face.Glyph(dot, r)
-		if !ok {
-			dr, mask, mp, _, _ = face.Glyph(dot, '?')
-		}
-		for gy := 0; gy < dr.Dy(); gy++ {
-			for gx := 0; gx < dr.Dx(); gx++ {
-				_, _, _, a := mask.At(mp.X+gx, mp.Y+gy).RGBA()
-				if a < 0x8000 {
-					continue
-				}
-				px, py := x+(dr.Min.X+gx)*c.scale, y+(dr.Min.Y+gy)*c.scale
-				for dy := range c.scale {
-					if py+dy >= c.img.Rect.Max.Y {
-						break
-					}
-					row := c.img.Pix[(py+dy)*c.img.Stride:]
-					for dx := range c.scale {
-						if px+dx < c.img.Rect.Max.X {
-							row[px+dx] = luma
-						}
-					}
-				}
-			}
+		for _, p := range glyphOf(r) {
+			px, py := x+p[0]*c.scale, y+p[1]*c.scale
+			c.rect(px, py, px+c.scale, py+c.scale, luma)
 		}
 		x += glyphW * c.scale
 	}

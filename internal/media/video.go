@@ -26,25 +26,34 @@ const (
 	MaxVideoDuration  = 10 * time.Minute
 	MaxVideoFrameRate = 120
 	// StillsPerSecond is how many distinct pictures VideoMP4 draws per
-	// second of video; the frames in between repeat the last picture (their
-	// samples point at the same bytes), which keeps a 1280x768 video at
-	// tens of KB per second whatever its frame rate.
+	// second of video; the frames in between repeat the last picture (P
+	// pictures of skipped macroblocks, a few bytes each), which keeps a
+	// 1280x768 video at 5 to 20 KB per second whatever its frame rate.
 	StillsPerSecond = 1
-	// videoJPEGQuality is low on purpose: flat grays and text survive it.
-	videoJPEGQuality = 20
+	// stillsPerIDR is how many stills share an IDR picture (a sync sample,
+	// where playback can start): the others are P pictures that code only
+	// the macroblocks that changed (the frame counter, the progress bar).
+	stillsPerIDR = 2
 )
 
 // ErrVideoSpec is returned (wrapped) by VideoMP4 for a spec it cannot write.
 var ErrVideoSpec = errors.New("unsupported video spec")
 
-// VideoMP4 writes a real, playable MP4: one Motion-JPEG video track (sample
-// entry 'jpeg' holding grayscale baseline JPEGs, which FFmpeg-based players
-// decode; web browsers do not play Motion-JPEG) of spec.Width×spec.Height
-// at spec.FrameRate for spec.Duration, with the moov before the mdat
+// VideoMP4 writes a real, playable MP4: one H.264 video track (sample entry
+// 'avc1' with its 'avcC'; Constrained Baseline, grayscale 4:2:0, an IDR
+// picture every stillsPerIDR seconds, listed in 'stss'), which ffmpeg
+// decodes and web browsers play, of spec.Width×spec.Height at
+// spec.FrameRate for spec.Duration, with the moov before the mdat
 // ("faststart"). Every frame shows the title, the lines, the size, frame rate
 // and duration, a frame counter and a progress bar. The output depends only
-// on spec: the same spec gives the same bytes on every platform.
-func VideoMP4(spec VideoSpec) ([]byte, error) {
+// on spec: the same spec gives the same bytes on every platform. Both sides
+// must be even: 4:2:0 H.264 crops a picture in steps of 2 pixels.
+func VideoMP4(spec VideoSpec) ([]byte, error) { return videoMP4(spec, nil) }
+
+// videoMP4 is VideoMP4; onFrame, when not nil, gets each frame's decoded
+// luma (width×height) as a decoder will have it; frames that repeat a
+// picture get the same slice.
+func videoMP4(spec VideoSpec, onFrame func(frame int, luma []byte)) ([]byte, error) {
 	fps := spec.FrameRate
 	if fps == 0 {
 		fps = 24
@@ -53,6 +62,8 @@ func VideoMP4(spec VideoSpec) ([]byte, error) {
 	switch {
 	case spec.Width < 16 || spec.Height < 16 || spec.Width > MaxVideoSide || spec.Height > MaxVideoSide:
 		return nil, fmt.Errorf("%w: size %dx%d is outside 16..%d", ErrVideoSpec, spec.Width, spec.Height, MaxVideoSide)
+	case spec.Width%2 != 0 || spec.Height%2 != 0:
+		return nil, fmt.Errorf("%w: size %dx%d is odd (H.264 4:2:0 crops in steps of 2 pixels)", ErrVideoSpec, spec.Width, spec.Height)
 	case ms <= 0 || spec.Duration > MaxVideoDuration:
 		return nil, fmt.Errorf("%w: duration %v is outside 1ms..%v", ErrVideoSpec, spec.Duration, MaxVideoDuration)
 	case fps < 1 || fps > MaxVideoFrameRate:
@@ -67,37 +78,56 @@ func VideoMP4(spec VideoSpec) ([]byte, error) {
 	frames := int((total + 999) / 1000)
 	last := total - int64(frames-1)*1000
 	perStill := max(1, fps/StillsPerSecond)
-	stills := (frames + perStill - 1) / perStill
 
+	enc := newH264Encoder(spec.Width, spec.Height, fps)
 	bg := background(spec.Title)
-	pics := make([][]byte, stills)
-	for k := range pics {
-		first, end := k*perStill, min((k+1)*perStill, frames)
-		pics[k] = drawFrame(spec, fps, frames, first, end, ms, bg)
+	samples := make([][]byte, frames)
+	var syncs []uint32
+	var recon []byte
+	for i := range samples {
+		var nal []byte
+		switch k := i / perStill; {
+		case i%perStill != 0:
+			nal = enc.repeat()
+		default:
+			first, end := k*perStill, min((k+1)*perStill, frames)
+			idr := k%stillsPerIDR == 0
+			drawFrame(canvasOn(enc.next(), enc.stride, spec.Width, spec.Height, bg), spec, fps, frames, first, end, ms)
+			nal = enc.code(idr)
+			if idr {
+				syncs = append(syncs, uint32(i+1)) //nolint:gosec // G115: frames <= 72000
+			}
+		}
+		samples[i] = append(u32(uint32(len(nal))), nal...) //nolint:gosec // G115: a picture of at most 4096x4096 is far below 4 GiB
+		if onFrame != nil {
+			if i%perStill == 0 {
+				recon = enc.reconstruction()
+			}
+			onFrame(i, recon) // a repeated picture shares the slice of the one before
+		}
 	}
 
 	sizes := make([]uint32, frames)
-	for i := range sizes {
-		sizes[i] = uint32(len(pics[i/perStill])) //nolint:gosec // G115: a JPEG of at most 4096x4096 is far below 4 GiB
+	for i, smp := range samples {
+		sizes[i] = uint32(len(smp)) //nolint:gosec // G115: see above
 	}
-	ftyp := box("ftyp", []byte("isom"), u32(0x200), []byte("isomiso2mp41"))
+	ftyp := box("ftyp", []byte("isom"), u32(0x200), []byte("isomiso2avc1mp41"))
+	avcC := box("avcC", []byte{1, 66, 0xc0, enc.level, 0xff, 0xe1}, u16(uint16(len(enc.sps()))), enc.sps(), //nolint:gosec // G115: a few bytes
+		[]byte{1}, u16(uint16(len(enc.pps()))), enc.pps()) //nolint:gosec // G115: a few bytes
 	moovFor := func(base uint32) []byte {
 		offsets := make([]uint32, frames)
-		off, picOff := base, make([]uint32, stills)
-		for k, p := range pics {
-			picOff[k] = off
-			off += uint32(len(p)) //nolint:gosec // G115: see sizes
+		off := base
+		for i, sz := range sizes {
+			offsets[i] = off
+			off += sz
 		}
-		for i := range offsets {
-			offsets[i] = picOff[i/perStill]
-		}
-		return videoMoov(spec.Width, spec.Height, ms, trackScale, total, frames, last, sizes, offsets)
+		return videoMoov(spec.Width, spec.Height, ms, trackScale, total, frames, last, sizes, offsets, avcC, syncs)
 	}
 	moov := moovFor(0)
 	base := len(ftyp) + len(moov) + 8
 	mdatLen := 8
-	for _, p := range pics {
-		mdatLen += len(p)
+	for _, smp := range samples {
+		mdatLen += len(smp)
 	}
 	if int64(base)+int64(mdatLen) > 1<<31 {
 		return nil, fmt.Errorf("%w: the video would be over 2 GiB", ErrVideoSpec)
@@ -108,16 +138,15 @@ func VideoMP4(spec VideoSpec) ([]byte, error) {
 	out = append(out, moov...)
 	out = append(out, u32(uint32(mdatLen))...) //nolint:gosec // G115: checked above
 	out = append(out, "mdat"...)
-	for _, p := range pics {
-		out = append(out, p...)
+	for _, smp := range samples {
+		out = append(out, smp...)
 	}
 	return out, nil
 }
 
-// drawFrame paints the picture shown by frames [first, end) of frames.
-func drawFrame(spec VideoSpec, fps, frames, first, end int, ms int64, bg byte) []byte {
+// drawFrame paints on c the picture shown by frames [first, end) of frames.
+func drawFrame(c *frameCanvas, spec VideoSpec, fps, frames, first, end int, ms int64) {
 	w, h := spec.Width, spec.Height
-	c := newCanvas(w, h, bg)
 	margin := 6 * c.scale
 	lineH := (glyphH + 3) * c.scale
 	cols := max(1, (w-2*margin)/(glyphW*c.scale))
@@ -150,7 +179,6 @@ func drawFrame(spec VideoSpec, fps, frames, first, end int, ms int64, bg byte) [
 	barH := max(2, 3*c.scale)
 	c.rect(0, h-barH, w, h, 90)
 	c.rect(0, h-barH, w*end/frames, h, 230)
-	return encodeGrayJPEG(c.img, videoJPEGQuality)
 }
 
 // seconds formats milliseconds as "1.250".
@@ -158,9 +186,10 @@ func seconds(ms int64) string { return fmt.Sprintf("%d.%03d", ms/1000, ms%1000) 
 
 // videoMoov is the moov of VideoMP4: mvhd in milliseconds, one trak whose
 // sample table lists every frame (sizes and chunk offsets, one sample per
-// chunk; frames that repeat a picture share its offset).
+// chunk, each a 4-byte length then the picture's NAL unit) and the sync
+// samples.
 func videoMoov(w, h int, ms int64, trackScale uint32, total int64, frames int, last int64,
-	sizes, offsets []uint32) []byte {
+	sizes, offsets []uint32, avcC []byte, syncs []uint32) []byte {
 	msTicks := uint32(ms)       //nolint:gosec // G115: ms <= MaxVideoDuration in ms
 	trackTicks := uint32(total) //nolint:gosec // G115: total <= 600000 ms × 120
 	mvhd := fullBox("mvhd", 0, 0, times(0), u32(1000), u32(msTicks),
@@ -174,14 +203,15 @@ func videoMoov(w, h int, ms int64, trackScale uint32, total int64, frames int, l
 	dinf := box("dinf", fullBox("dref", 0, 0, u32(1), fullBox("url ", 0, 1)))
 
 	// compressorname: a Pascal string in 32 bytes.
-	compressor := append([]byte{12}, "Photo - JPEG"...)
+	compressor := append([]byte{4}, "H264"...)
 	compressor = append(compressor, make([]byte, 32-len(compressor))...)
-	entry := box("jpeg",
+	entry := box("avc1",
 		make([]byte, 6), u16(1), // reserved, data_reference_index
 		u16(0), u16(0), make([]byte, 12), // pre_defined, reserved, pre_defined
 		u16(uint16(w)), u16(uint16(h)), //nolint:gosec // G115: 16..4096
 		u32(0x00480000), u32(0x00480000), u32(0), u16(1), // 72 dpi, reserved, frame_count
-		compressor, u16(0x0018), u16(0xffff)) // depth 24, pre_defined -1
+		compressor, u16(0x0018), u16(0xffff), // depth 24, pre_defined -1
+		avcC)
 	stsd := fullBox("stsd", 0, 0, u32(1), entry)
 
 	var stts []byte
@@ -202,7 +232,13 @@ func videoMoov(w, h int, ms int64, trackScale uint32, total int64, frames int, l
 	for _, o := range offsets {
 		stcoBody = append(stcoBody, u32(o)...)
 	}
-	stbl := box("stbl", stsd, stts, stsc, fullBox("stsz", 0, 0, stszBody), fullBox("stco", 0, 0, stcoBody))
+	stssBody := make([]byte, 0, 4+4*len(syncs))
+	stssBody = append(stssBody, u32(uint32(len(syncs)))...) //nolint:gosec // G115: frames <= 72000
+	for _, s := range syncs {
+		stssBody = append(stssBody, u32(s)...)
+	}
+	stbl := box("stbl", stsd, stts, fullBox("stss", 0, 0, stssBody), stsc,
+		fullBox("stsz", 0, 0, stszBody), fullBox("stco", 0, 0, stcoBody))
 	trak := box("trak", tkhd, box("mdia", mdhd, hdlr, box("minf", vmhd, dinf, stbl)))
 	return box("moov", mvhd, trak)
 }

@@ -59,7 +59,7 @@ func TestVideoMP4(t *testing.T) {
 		{"portrait 10 s", VideoSpec{Width: 768, Height: 1280, Duration: 10 * time.Second, FrameRate: 24, Title: "gen3a"}, 40 << 10},
 		{"not a whole number of frames", VideoSpec{Width: 640, Height: 360, Duration: 5209 * time.Millisecond, FrameRate: 30}, 20 << 10},
 		{"smallest", VideoSpec{Width: 16, Height: 16, Duration: time.Millisecond, FrameRate: 1}, 1 << 30},
-		{"odd size, 120 fps", VideoSpec{Width: 33, Height: 17, Duration: 1500 * time.Millisecond, FrameRate: 120}, 8 << 10},
+		{"odd macroblocks, 120 fps", VideoSpec{Width: 34, Height: 18, Duration: 1500 * time.Millisecond, FrameRate: 120}, 8 << 10},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -90,6 +90,8 @@ func TestVideoMP4Refuses(t *testing.T) {
 	for _, spec := range []VideoSpec{
 		{Width: 15, Height: 100, Duration: time.Second},
 		{Width: 100, Height: 4097, Duration: time.Second},
+		{Width: 33, Height: 100, Duration: time.Second},
+		{Width: 100, Height: 17, Duration: time.Second},
 		{Width: 100, Height: 100},
 		{Width: 100, Height: 100, Duration: 400 * time.Microsecond},
 		{Width: 100, Height: 100, Duration: MaxVideoDuration + time.Second},
@@ -131,7 +133,7 @@ func ffprobeCheck(t *testing.T, path string, w, h int, d time.Duration, fps int)
 		}
 	}
 	frames := int((d.Milliseconds()*int64(fps) + 999) / 1000)
-	want := map[string]string{"codec_name": "mjpeg", "width": strconv.Itoa(w), "height": strconv.Itoa(h),
+	want := map[string]string{"codec_name": "h264", "width": strconv.Itoa(w), "height": strconv.Itoa(h),
 		"r_frame_rate": fmt.Sprintf("%d/1", fps), "nb_frames": strconv.Itoa(frames),
 		"duration": fmt.Sprintf("%.6f", d.Seconds())}
 	for k, v := range want {
@@ -162,7 +164,7 @@ func TestVideoMP4DecodesWithFFmpeg(t *testing.T) {
 	dir := t.TempDir()
 	for i, spec := range []VideoSpec{
 		{Width: 640, Height: 360, Duration: 2500 * time.Millisecond, FrameRate: 30, Title: "gen2", Lines: []string{"prompt: ünïcödé → ?"}},
-		{Width: 33, Height: 17, Duration: 1200 * time.Millisecond, FrameRate: 5},
+		{Width: 34, Height: 18, Duration: 1200 * time.Millisecond, FrameRate: 5},
 	} {
 		b, err := VideoMP4(spec)
 		if err != nil {

@@ -21,10 +21,10 @@ var (
 // its artifact metadata reports it.
 const videoFrameRate = 24
 
-// MinimalMP4 returns a real, playable MP4 (Motion-JPEG, media.VideoMP4) of
+// MinimalMP4 returns a real, playable MP4 (H.264, media.VideoMP4) of
 // the given size and duration at 24 fps, each frame naming the simulator,
 // the size, the duration and the frame. A size or duration media.VideoMP4
-// refuses (under 16 pixels, over 4096, over 10 minutes, zero) yields
+// refuses (under 16 pixels, over 4096, odd, over 10 minutes, zero) yields
 // media.MinimalMP4's header-only file instead: metadata readers still see
 // the size and duration, players do not.
 func MinimalMP4(width, height int, duration time.Duration) []byte {
@@ -53,8 +53,8 @@ func taskVideo(t *task) []byte {
 	})
 }
 
-// Rendering a video takes tens of milliseconds (a JPEG per second of
-// video); the last few are kept, since tests and benchmarks ask for the same
+// Rendering a video takes milliseconds (an H.264 picture per second of
+// video, every other one coding only what changed); the last few are kept, since tests and benchmarks ask for the same
 // few sizes over and over. Callers share the bytes and must not modify them.
 const videoCacheSize = 16
 

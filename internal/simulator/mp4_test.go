@@ -43,7 +43,7 @@ func decodeWithFFmpeg(t *testing.T, name string, data []byte, w, h int, d time.D
 		t.Fatalf("ffprobe %s: %v\n%s", name, err, out)
 	}
 	got := strings.Join(strings.Fields(string(out)), " ")
-	if want := fmt.Sprintf("mjpeg,%d,%d,24/1 %.6f", w, h, d.Seconds()); got != want {
+	if want := fmt.Sprintf("h264,%d,%d,24/1 %.6f", w, h, d.Seconds()); got != want {
 		t.Errorf("ffprobe %s: %q, want %q", name, got, want)
 	}
 	out, err = exec.Command("ffmpeg", "-nostdin", "-v", "error", "-i", p, "-f", "null", "-").CombinedOutput()
