@@ -252,13 +252,8 @@ func (r *artifactFileResource) Read(ctx context.Context, req resource.ReadReques
 
 // Update records a re-signed URL, max_bytes or timeouts; the file itself is
 // untouched (anything else forces replacement, see ModifyPlan).
-func (r *artifactFileResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m artifactFileModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+func (r *artifactFileResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = req.Plan.Raw
 }
 
 func (r *artifactFileResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
