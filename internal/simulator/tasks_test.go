@@ -380,8 +380,11 @@ func (e *env) runOne() error {
 		req.Header.Set("Authorization", "Bearer "+testToken)
 		return doJSON(e.client, req)
 	}
+	// The deadlines only stop a hung test: the simulator renders each
+	// finished task's video under its lock, which takes long under -race on
+	// a loaded machine.
 	var id string
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	for deadline := time.Now().Add(30 * time.Second); ; {
 		status, v, err := post()
 		if err != nil {
 			return err
@@ -395,7 +398,7 @@ func (e *env) runOne() error {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+APIPrefix+"/tasks/"+url.PathEscape(id), nil)
 		req.Header.Set("Authorization", "Bearer "+testToken)
 		status, v, err := doJSON(e.client, req)
