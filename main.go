@@ -17,7 +17,7 @@ import (
 // version is set by the release build (goreleaser: -X main.version=...).
 var version = "dev"
 
-// stopProfile flushes the CPU profile of a build with -tags cpuprofile
+// stopProfile flushes the CPU and heap profiles of a build with -tags cpuprofile
 // (cpuprofile.go); it does nothing otherwise.
 var stopProfile = func() {}
 
