@@ -52,6 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		addr     = fs.String("addr", "127.0.0.1:8787", "listen address; only 127.0.0.1 (or localhost) is accepted, port 0 picks a free port")
 		portFile = fs.String("port-file", "", "write the bound port to this file once listening (for -addr 127.0.0.1:0)")
 		quiet    = fs.Bool("quiet", false, "do not log requests")
+		accounts = fs.String("accounts", "", "comma-separated Runway account emails; with two or more, calls scoped to one account need `email`, as on the gateway (default: one account, demo@runway.local)")
 		akOpts   apikleysim.Options
 	)
 	fs.StringVar(&opts.Token, "token", "user:1234-simulator", "bearer token the simulator accepts")
@@ -67,6 +68,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	for _, email := range strings.Split(*accounts, ",") {
+		if email = strings.TrimSpace(email); email != "" {
+			if !strings.Contains(email, "@") {
+				return fmt.Errorf("-accounts: %q is not an email address", email)
+			}
+			opts.AccountEmails = append(opts.AccountEmails, email)
+		}
 	}
 	var logw io.Writer
 	if !*quiet {
@@ -117,6 +126,9 @@ func ready(stdout io.Writer, srv *simulator.Server, sim *simulator.Simulator, gw
 	fmt.Fprintf(&out, "runway simulator listening on %s\n", srv.URL)
 	fmt.Fprintf(&out, "USEAPI_ENDPOINT=%s\n", srv.Endpoint())
 	fmt.Fprintf(&out, "USEAPI_TOKEN=%s\n", sim.Token())
+	if emails := sim.AccountEmails(); len(emails) > 1 {
+		fmt.Fprintf(&out, "accounts (the provider's email, or USEAPI_EMAIL, picks one): %s\n", strings.Join(emails, ", "))
+	}
 	fmt.Fprintf(&out, "APIKLEY_ENDPOINT=%s\n", srv.URL)
 	fmt.Fprintf(&out, "APIKLEY_API_KEY=%s\n", apikleyKey)
 	if ids := sim.DemoAssetIDs(); len(ids) > 0 {

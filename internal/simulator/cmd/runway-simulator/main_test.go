@@ -305,3 +305,55 @@ func TestRunServesApikleyGateway(t *testing.T) {
 		t.Errorf("the API key was logged:\n%s", logs)
 	}
 }
+
+// -accounts configures several Runway accounts: the simulator then asks for
+// `email` on calls scoped to one account, as the gateway does, and prints
+// the accounts; a value that is not an email address is refused.
+func TestRunSeveralAccounts(t *testing.T) {
+	var stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-accounts", "a@example.com,not-an-email"}, io.Discard, &stderr); err == nil ||
+		!strings.Contains(err.Error(), "not-an-email") {
+		t.Errorf("a bad -accounts value: %v", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout syncBuffer
+	portFile := filepath.Join(t.TempDir(), "port")
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-quiet", "-port-file", portFile,
+			"-accounts", "first@example.com, second@example.com"}, &stdout, io.Discard)
+	}()
+	var port string
+	for deadline := time.Now().Add(5 * time.Second); port == ""; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("never listening")
+		}
+		if b, err := os.ReadFile(portFile); err == nil {
+			port = strings.TrimSpace(string(b))
+		}
+	}
+	assets := func(query string) int {
+		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:"+port+"/v1/runwayml/assets/?offset=0&limit=10"+query, nil)
+		req.Header.Set("Authorization", "Bearer user:1234-simulator")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := assets(""); code != http.StatusBadRequest {
+		t.Errorf("GET /assets/ without email on two accounts: %d, want 400", code)
+	}
+	if code := assets("&email=" + url.QueryEscape("second@example.com")); code != http.StatusOK {
+		t.Errorf("GET /assets/?email=second@example.com: %d, want 200", code)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "first@example.com, second@example.com") {
+		t.Errorf("the accounts are not printed:\n%s", stdout.String())
+	}
+}
