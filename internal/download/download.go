@@ -2,8 +2,6 @@ package download
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -199,7 +197,7 @@ func fetchOnce(ctx context.Context, client *http.Client, d Request) (info Result
 			_ = os.Remove(tmp.Name())
 		}
 	}()
-	h := sha256.New()
+	h := newDigest()
 	body := io.Reader(resp.Body)
 	if watchdog != nil {
 		body = &progressReader{r: body, onRead: func() { watchdog.Reset(d.StallTimeout) }}
@@ -218,7 +216,7 @@ func fetchOnce(ctx context.Context, client *http.Client, d Request) (info Result
 	if resp.ContentLength >= 0 && n != resp.ContentLength {
 		return info, &downloadError{msg: fmt.Sprintf("GET %s: received %d of %d bytes", shown, n, resp.ContentLength), retryable: true}
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
+	sum := h.hex()
 	if d.ExpectedSHA256 != "" && !strings.EqualFold(sum, d.ExpectedSHA256) {
 		return info, fmt.Errorf("GET %s: the file's sha256 is %s, but expected_sha256 is %s; nothing was written to %s",
 			shown, sum, strings.ToLower(d.ExpectedSHA256), d.Target)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"net/url"
@@ -131,13 +132,21 @@ func HashRegularFile(p string) (string, int64, error) {
 	}
 	// Only read from: a close error cannot change the digest already taken.
 	defer func() { _ = f.Close() }()
-	h := sha256.New()
+	h := newDigest()
 	n, err := io.Copy(h, f)
 	if err != nil {
 		return "", 0, fmt.Errorf("reading %s: %w", p, err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	return h.hex(), n, nil
 }
+
+// digest is the SHA-256 of what is written to it, as the files' `sha256`
+// attribute shows it: lower-case hex.
+type digest struct{ hash.Hash }
+
+func newDigest() digest { return digest{sha256.New()} }
+
+func (d digest) hex() string { return hex.EncodeToString(d.Sum(nil)) }
 
 // Remove deletes the regular file named name in dir (resolved as
 // ResolveTarget does) and returns its path, or "" when there was nothing to
