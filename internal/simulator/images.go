@@ -2,11 +2,9 @@ package simulator
 
 import (
 	"bytes"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -80,47 +78,24 @@ type imageRequest struct {
 }
 
 func (s *Simulator) parseImageCreate(v *validator) (*imageRequest, common) {
-	id := v.required("model")
-	m, ok := imageModels[id]
+	m, f, ok := lookupModel(v, imageModels, imageModelOrder)
 	if !ok {
-		if id != "" {
-			v.fail("model must be one of %s", strings.Join(imageModelOrder, ", "))
-		}
 		return nil, common{}
 	}
 	r := &imageRequest{model: m, count: 1, aspect: "1:1"}
-	bad := func(format string, args ...any) { v.fail("model %s: "+format, append([]any{id}, args...)...) }
-	switch p := v.str("text_prompt", 0); {
-	case p == nil && m.prompt == "req":
-		bad("text_prompt is required")
-	case p != nil && len([]rune(*p)) > m.maxPrompt:
-		bad("text_prompt must be at most %d characters long", m.maxPrompt)
-	case p != nil:
-		r.prompt = *p
+	bad := f.bad
+	r.prompt = f.prompt(m.prompt, m.maxPrompt)
+	if a := f.choice("aspect_ratio", m.ratios); a != "" {
+		r.aspect = a
 	}
-	if a := v.str("aspect_ratio", 0); a != nil {
-		if !slices.Contains(m.ratios, *a) {
-			bad("aspect_ratio %s is not supported", *a)
-		}
-		r.aspect = *a
-	}
-	if res := v.str("resolution", 0); res != nil {
-		if !slices.Contains(m.resolutions, *res) {
-			bad("resolution %s is not supported", *res)
-		}
-		r.resolution = *res
-	}
+	r.resolution = f.choice("resolution", m.resolutions)
 	if n := v.intRange("num_images", 1, 4); n != nil {
 		if *n != 1 && *n != 4 {
 			bad("num_images must be 1 or 4")
 		}
 		r.count = int(*n)
 	}
-	for i := 1; i <= 8; i++ {
-		if a := v.str(fmt.Sprintf("imageAssetId%d", i), 0); a != nil {
-			r.images = append(r.images, *a)
-		}
-	}
+	r.images = f.numbered("imageAssetId%d", 8)
 	if n := len(r.images); n < m.minImages || n > m.maxImages {
 		bad("imageAssetId count %d is not supported (%d to %d)", n, m.minImages, m.maxImages)
 	}

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -49,4 +50,70 @@ func cellPrompt(s string) (rule string, maxLen int) {
 	rule, n, _ := strings.Cut(s, ":")
 	maxLen, _ = strconv.Atoi(n)
 	return rule, maxLen
+}
+
+// modelFields reads the fields of a unified endpoint's request
+// (/videos/create, /images/create) that are checked against the chosen
+// model's row, failing the validator with the gateway's "model X: ..."
+// messages.
+type modelFields struct {
+	v  *validator
+	id string
+}
+
+// lookupModel reads `model` and finds its row; an unknown id fails v,
+// naming the known ones in the table's order.
+func lookupModel[M any](v *validator, rows map[string]M, order []string) (M, modelFields, bool) {
+	id := v.required("model")
+	m, ok := rows[id]
+	if !ok && id != "" {
+		v.fail("model must be one of %s", strings.Join(order, ", "))
+	}
+	return m, modelFields{v: v, id: id}, ok
+}
+
+// bad fails the request with a message about the model.
+func (f modelFields) bad(format string, args ...any) {
+	f.v.fail("model %s: "+format, append([]any{f.id}, args...)...)
+}
+
+// prompt reads text_prompt under the model's rule: required (req),
+// optional (opt) or refused (no), at most maxLen characters.
+func (f modelFields) prompt(rule string, maxLen int) string {
+	p := f.v.str("text_prompt", 0)
+	switch {
+	case p != nil && rule == "no":
+		f.bad("text_prompt is not supported")
+	case p == nil && rule == "req":
+		f.bad("text_prompt is required")
+	case p != nil && len([]rune(*p)) > maxLen:
+		f.bad("text_prompt must be at most %d characters long", maxLen)
+	case p != nil:
+		return *p
+	}
+	return ""
+}
+
+// choice reads an optional field that must be one of allowed; "" when it
+// is absent.
+func (f modelFields) choice(name string, allowed []string) string {
+	s := f.v.str(name, 0)
+	if s == nil {
+		return ""
+	}
+	if !slices.Contains(allowed, *s) {
+		f.bad("%s %s is not supported", name, *s)
+	}
+	return *s
+}
+
+// numbered reads the fields fmt.Sprintf(format, 1…n) that are present.
+func (f modelFields) numbered(format string, n int) []string {
+	var values []string
+	for i := 1; i <= n; i++ {
+		if a := f.v.str(fmt.Sprintf(format, i), 0); a != nil {
+			values = append(values, *a)
+		}
+	}
+	return values
 }

@@ -141,27 +141,13 @@ type videoRequest struct {
 // parseVideoCreate validates a POST /videos/create body the way the
 // gateway does, naming the model and what it allows in the 400 message.
 func (s *Simulator) parseVideoCreate(v *validator) (*videoRequest, common) {
-	id := v.required("model")
-	m, ok := videoModels[id]
+	m, f, ok := lookupModel(v, videoModels, videoModelOrder)
 	if !ok {
-		if id != "" {
-			v.fail("model must be one of %s", strings.Join(videoModelOrder, ", "))
-		}
 		return nil, common{}
 	}
 	req := &videoRequest{model: m}
-	bad := func(format string, args ...any) { v.fail("model %s: "+format, append([]any{id}, args...)...) }
-	prompt := v.str("text_prompt", 0)
-	switch {
-	case prompt != nil && m.prompt == "no":
-		bad("text_prompt is not supported")
-	case prompt == nil && m.prompt == "req":
-		bad("text_prompt is required")
-	case prompt != nil && len([]rune(*prompt)) > m.maxPrompt:
-		bad("text_prompt must be at most %d characters long", m.maxPrompt)
-	case prompt != nil:
-		req.prompt = *prompt
-	}
+	bad := f.bad
+	req.prompt = f.prompt(m.prompt, m.maxPrompt)
 	if d := v.intRange("duration", 1, 60); d != nil {
 		if !slices.Contains(m.durations, *d) {
 			bad("duration %d is not supported", *d)
@@ -173,11 +159,7 @@ func (s *Simulator) parseVideoCreate(v *validator) (*videoRequest, common) {
 			req.duration = 5
 		}
 	}
-	for i := 1; i <= 11; i++ {
-		if a := v.str(fmt.Sprintf("imageAssetId%d", i), 0); a != nil {
-			req.images = append(req.images, *a)
-		}
-	}
+	req.images = f.numbered("imageAssetId%d", 11)
 	for i, name := range []string{"videoAssetId", "videoAssetId2", "videoAssetId3"} {
 		if a := v.str(name, 0); a != nil {
 			req.videos = append(req.videos, *a)
@@ -185,11 +167,7 @@ func (s *Simulator) parseVideoCreate(v *validator) (*videoRequest, common) {
 			break
 		}
 	}
-	for i := 1; i <= 3; i++ {
-		if a := v.str(fmt.Sprintf("audioAssetId%d", i), 0); a != nil {
-			req.refs = append(req.refs, *a)
-		}
-	}
+	req.refs = f.numbered("audioAssetId%d", 3)
 	if a := v.str("startFrameAssetId", 0); a != nil {
 		req.startFrame = *a
 	}
@@ -200,18 +178,8 @@ func (s *Simulator) parseVideoCreate(v *validator) (*videoRequest, common) {
 	if len(req.images) > 0 {
 		ratios = m.imageRatios
 	}
-	if a := v.str("aspect_ratio", 0); a != nil {
-		if !slices.Contains(ratios, *a) {
-			bad("aspect_ratio %s is not supported", *a)
-		}
-		req.aspect = *a
-	}
-	if r := v.str("resolution", 0); r != nil {
-		if !slices.Contains(m.resolutions, *r) {
-			bad("resolution %s is not supported", *r)
-		}
-		req.resolution = *r
-	}
+	req.aspect = f.choice("aspect_ratio", ratios)
+	req.resolution = f.choice("resolution", m.resolutions)
 	if v.boolean("audio") != nil && !m.audio {
 		bad("audio is not supported")
 	}
