@@ -11,8 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/tfrunway/terraform-provider-runway/internal/testfake"
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
@@ -26,32 +26,6 @@ func fixture(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// sleeper records requested waits without sleeping; like the real one it
-// returns the context's error once the context has ended.
-type sleeper struct {
-	mu    sync.Mutex
-	waits []time.Duration
-	hook  func(n int) // called with the number of waits so far
-}
-
-func (s *sleeper) Sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	n := len(s.waits)
-	hook := s.hook
-	s.mu.Unlock()
-	if hook != nil {
-		hook(n)
-	}
-	return ctx.Err()
-}
-
-func (s *sleeper) Waits() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
 }
 
 // logger records log lines.
@@ -76,14 +50,14 @@ func (l *logger) Text() string {
 // harness is a client wired to fake waits.
 type harness struct {
 	c     *Client
-	sleep *sleeper // read retries, transport backoff and polls
-	busy  *sleeper // create resubmits
+	sleep *testfake.Sleeper // read retries, transport backoff and polls
+	busy  *testfake.Sleeper // create resubmits
 	log   *logger
 }
 
 func newHarness(t testing.TB, endpoint string, mod func(*Config)) *harness {
 	t.Helper()
-	h := &harness{sleep: &sleeper{}, busy: &sleeper{}, log: &logger{}}
+	h := &harness{sleep: &testfake.Sleeper{}, busy: &testfake.Sleeper{}, log: &logger{}}
 	cfg := Config{Endpoint: endpoint, APIKey: testKey, Config: transport.Config{
 		Logger:   h.log,
 		Sleep:    h.sleep.Sleep,

@@ -201,11 +201,11 @@ func TestCreateBusyUntilContextEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	h := newHarness(t, srv.URL, nil)
-	h.busy.hook = func(n int) {
+	h.busy.OnSleep(func(n int) {
 		if n == 3 {
 			cancel()
 		}
-	}
+	})
 	_, err := h.c.Generate(ctx, validGenerate())
 	if !IsRateLimited(err) || !errors.Is(err, context.Canceled) || IsOutcomeUnknown(err) || srv.count() != 3 {
 		t.Fatalf("err %v after %d requests", err, srv.count())

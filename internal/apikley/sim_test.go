@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator/apikleysim"
+	"github.com/tfrunway/terraform-provider-runway/internal/testfake"
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
@@ -231,7 +232,7 @@ func TestSimErrorCodes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newSim(t, apikleysim.Options{}, func(c *Config) { c.Sleep = (&sleeper{}).Sleep })
+			s := newSim(t, apikleysim.Options{}, func(c *Config) { c.Sleep = (&testfake.Sleeper{}).Sleep })
 			if tc.setup != nil {
 				tc.setup(s)
 			}
@@ -271,7 +272,7 @@ func TestSimCreateRetriedWhenBusy(t *testing.T) {
 
 // Reads ride out envelope and HTTP faults and dropped connections.
 func TestSimReadsRideOutFaults(t *testing.T) {
-	s := newSim(t, apikleysim.Options{}, func(c *Config) { c.Sleep = (&sleeper{}).Sleep })
+	s := newSim(t, apikleysim.Options{}, func(c *Config) { c.Sleep = (&testfake.Sleeper{}).Sleep })
 	id := s.g.SeedTask("seeded")
 	s.g.Inject(apikleysim.Fault{Path: apikleysim.PathRecordDetail, Code: 500, Times: 1})
 	s.g.Inject(apikleysim.Fault{Path: apikleysim.PathRecordDetail, Drop: true, Times: 1})

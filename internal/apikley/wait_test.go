@@ -116,11 +116,11 @@ func TestWaitErrors(t *testing.T) {
 		srv := newScripted(t, reply{200, detailBody(StateGenerating)})
 		h := newHarness(t, srv.URL, nil)
 		ctx, cancel := context.WithCancel(context.Background())
-		h.sleep.hook = func(n int) {
+		h.sleep.OnSleep(func(n int) {
 			if n == 4 {
 				cancel()
 			}
-		}
+		})
 		d, err := h.c.WaitForTask(ctx, "t", WaitOptions{})
 		if d == nil || d.State != StateGenerating || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "generating") {
 			t.Fatalf("%+v %v", d, err)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tfrunway/terraform-provider-runway/internal/testfake"
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
@@ -31,23 +32,23 @@ func TestFetch(t *testing.T) {
 		wantErr   string // regexp; "" = success
 		wantReqs  int64
 	}{
-		{name: "200", answers: []http.HandlerFunc{serveBytes(payload)}, wantReqs: 1},
-		{name: "expected sha256 in upper case", answers: []http.HandlerFunc{serveBytes(payload)}, expected: strings.ToUpper(sum), wantReqs: 1},
-		{name: "overwrites an earlier file", answers: []http.HandlerFunc{serveBytes(payload)}, existing: "old", wantReqs: 1},
+		{name: "200", answers: []http.HandlerFunc{testfake.ServeBytes(payload)}, wantReqs: 1},
+		{name: "expected sha256 in upper case", answers: []http.HandlerFunc{testfake.ServeBytes(payload)}, expected: strings.ToUpper(sum), wantReqs: 1},
+		{name: "overwrites an earlier file", answers: []http.HandlerFunc{testfake.ServeBytes(payload)}, existing: "old", wantReqs: 1},
 		{
-			name: "expected sha256 mismatch keeps the earlier file", answers: []http.HandlerFunc{serveBytes(payload)},
+			name: "expected sha256 mismatch keeps the earlier file", answers: []http.HandlerFunc{testfake.ServeBytes(payload)},
 			expected: strings.Repeat("0", 64), existing: "old", wantReqs: 1,
 			wantErr: `sha256 is ` + sum + `, but expected_sha256 is 0{64}; nothing was written`,
 		},
-		{name: "403 explains expiry and is not retried", answers: []http.HandlerFunc{serveStatus(403)}, wantReqs: 1, wantErr: `HTTP 403 Forbidden: the signed URL has probably expired`},
-		{name: "404", answers: []http.HandlerFunc{serveStatus(404)}, wantReqs: 1, wantErr: `HTTP 404 Not Found: the file no longer exists`},
+		{name: "403 explains expiry and is not retried", answers: []http.HandlerFunc{testfake.ServeStatus(403)}, wantReqs: 1, wantErr: `HTTP 403 Forbidden: the signed URL has probably expired`},
+		{name: "404", answers: []http.HandlerFunc{testfake.ServeStatus(404)}, wantReqs: 1, wantErr: `HTTP 404 Not Found: the file no longer exists`},
 		{name: "206 is not a whole file", answers: []http.HandlerFunc{func(w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(http.StatusPartialContent)
 			_, _ = w.Write(payload[:10])
 		}}, wantReqs: 1, wantErr: `HTTP 206`},
-		{name: "503 then 200 is retried", answers: []http.HandlerFunc{serveStatus(503), serveBytes(payload)}, wantReqs: 2},
-		{name: "5xx three times", answers: []http.HandlerFunc{serveStatus(502)}, wantReqs: 3, wantErr: `HTTP 502`},
-		{name: "declared size above max_bytes", answers: []http.HandlerFunc{serveBytes(payload)}, maxBytes: 1000, wantReqs: 1, wantErr: `is \d+ bytes, more than max_bytes \(1000\)`},
+		{name: "503 then 200 is retried", answers: []http.HandlerFunc{testfake.ServeStatus(503), testfake.ServeBytes(payload)}, wantReqs: 2},
+		{name: "5xx three times", answers: []http.HandlerFunc{testfake.ServeStatus(502)}, wantReqs: 3, wantErr: `HTTP 502`},
+		{name: "declared size above max_bytes", answers: []http.HandlerFunc{testfake.ServeBytes(payload)}, maxBytes: 1000, wantReqs: 1, wantErr: `is \d+ bytes, more than max_bytes \(1000\)`},
 		{name: "streamed size above max_bytes", answers: []http.HandlerFunc{func(w http.ResponseWriter, _ *http.Request) {
 			for i := 0; i < 10; i++ { // no Content-Length: chunked
 				_, _ = w.Write(payload[:500])
@@ -78,14 +79,14 @@ func TestFetch(t *testing.T) {
 				}
 			}
 		}}, timeout: 300 * time.Millisecond, wantReqs: 1, wantErr: `did not finish within 300ms: raise timeouts.create`},
-		{name: "symlinked target is refused", answers: []http.HandlerFunc{serveBytes(payload)}, symlinked: true, wantReqs: 0, wantErr: `not a regular file`},
+		{name: "symlinked target is refused", answers: []http.HandlerFunc{testfake.ServeBytes(payload)}, symlinked: true, wantReqs: 0, wantErr: `not a regular file`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.symlinked && runtime.GOOS == "windows" {
 				t.Log("symlinks need privileges on Windows; checking a directory in the way instead")
 			}
-			srv := newFileServer(t, tt.answers...)
+			srv := testfake.NewFileServer(t, tt.answers...)
 			dir := t.TempDir()
 			target := filepath.Join(dir, "clip.mp4")
 			elsewhere := filepath.Join(t.TempDir(), "victim")
@@ -127,7 +128,7 @@ func TestFetch(t *testing.T) {
 				Timeout:        timeout,
 				Retry:          transport.RetryPolicy{MinBackoff: time.Millisecond},
 			})
-			if n := srv.n.Load(); n != tt.wantReqs {
+			if n := srv.Requests(); n != tt.wantReqs {
 				t.Errorf("%d requests, want %d", n, tt.wantReqs)
 			}
 			entries, _ := os.ReadDir(dir)
@@ -219,14 +220,14 @@ func TestFetchRetriesByStatus(t *testing.T) {
 			if got := transport.RetryableStatus(tt.code); got != tt.retry {
 				t.Fatalf("transport.RetryableStatus(%d) = %v, the table says %v", tt.code, got, tt.retry)
 			}
-			srv := newFileServer(t, serveStatus(tt.code), serveBytes(payload))
-			sl := &recSleep{}
+			srv := testfake.NewFileServer(t, testfake.ServeStatus(tt.code), testfake.ServeBytes(payload))
+			sl := &testfake.Sleeper{}
 			res, target, err := fetchTo(t, srv.URL, Request{Sleep: sl.Sleep})
 			if !tt.retry {
 				if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("HTTP %d", tt.code)) {
 					t.Fatalf("err = %v, want HTTP %d", err, tt.code)
 				}
-				if n := srv.n.Load(); n != 1 || len(sl.Waits()) != 0 {
+				if n := srv.Requests(); n != 1 || len(sl.Waits()) != 0 {
 					t.Errorf("%d requests and waits %v, want 1 request and no wait", n, sl.Waits())
 				}
 				if _, err := os.Lstat(target); !errors.Is(err, fs.ErrNotExist) {
@@ -237,7 +238,7 @@ func TestFetchRetriesByStatus(t *testing.T) {
 			if err != nil || res.SHA256 != sha256Hex(payload) {
 				t.Fatalf("Fetch = %+v, %v", res, err)
 			}
-			if n := srv.n.Load(); n != 2 || len(sl.Waits()) != 1 {
+			if n := srv.Requests(); n != 2 || len(sl.Waits()) != 1 {
 				t.Errorf("%d requests and waits %v, want 2 requests and one wait", n, sl.Waits())
 			}
 		})
@@ -269,8 +270,8 @@ func TestFetchRetryAfter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newFileServer(t, serveStatusRetryAfter(tt.code, tt.retryAfter), serveBytes(payload))
-			sl := &recSleep{}
+			srv := testfake.NewFileServer(t, testfake.ServeStatusRetryAfter(tt.code, tt.retryAfter), testfake.ServeBytes(payload))
+			sl := &testfake.Sleeper{}
 			_, _, err := fetchTo(t, srv.URL, Request{Sleep: sl.Sleep, Rand: fixedRand(0.5), Retry: transport.RetryPolicy{MaxRetryAfter: tt.maxAfter}})
 			if (err == nil) != (len(tt.want) > 0) {
 				t.Fatalf("err = %v", err)
@@ -300,20 +301,20 @@ func TestFetchRetryCountAndBackoff(t *testing.T) {
 		wantWaits  []time.Duration
 		wantErr    string
 	}{
-		{name: "default", answer: serveStatus(502), wantReqs: DefaultRetries + 1,
+		{name: "default", answer: testfake.ServeStatus(502), wantReqs: DefaultRetries + 1,
 			wantWaits: []time.Duration{p.Backoff(0, fixedRand(0.5)), p.Backoff(1, fixedRand(0.5))}, wantErr: `HTTP 502 Bad Gateway$`},
-		{name: "four", maxRetries: 4, answer: serveStatus(500), wantReqs: 5,
+		{name: "four", maxRetries: 4, answer: testfake.ServeStatus(500), wantReqs: 5,
 			wantWaits: []time.Duration{time.Second, 1500 * time.Millisecond, 2250 * time.Millisecond, 2250 * time.Millisecond}, wantErr: `HTTP 500`},
-		{name: "disabled", maxRetries: -1, answer: serveStatus(503), wantReqs: 1, wantErr: `HTTP 503`},
-		{name: "retry-after quoted", answer: serveStatusRetryAfter(503, "2"), wantReqs: 3,
+		{name: "disabled", maxRetries: -1, answer: testfake.ServeStatus(503), wantReqs: 1, wantErr: `HTTP 503`},
+		{name: "retry-after quoted", answer: testfake.ServeStatusRetryAfter(503, "2"), wantReqs: 3,
 			wantWaits: []time.Duration{2 * time.Second, 2 * time.Second}, wantErr: `HTTP 503 Service Unavailable \(the server asked to retry after 2s\)$`},
 		{name: "connection dropped", answer: func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }, wantReqs: 3,
 			wantWaits: []time.Duration{time.Second, 1500 * time.Millisecond}, wantErr: `GET http://127\.0\.0\.1:\d+/files/clip\.mp4\?…: `},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newFileServer(t, tt.answer)
-			sl := &recSleep{}
+			srv := testfake.NewFileServer(t, tt.answer)
+			sl := &testfake.Sleeper{}
 			log := &recLogger{}
 			retry := p
 			retry.MaxRetries = tt.maxRetries
@@ -321,7 +322,7 @@ func TestFetchRetryCountAndBackoff(t *testing.T) {
 			if err == nil || !regexp.MustCompile(tt.wantErr).MatchString(err.Error()) {
 				t.Fatalf("err = %v, want %s", err, tt.wantErr)
 			}
-			if n := srv.n.Load(); n != tt.wantReqs {
+			if n := srv.Requests(); n != tt.wantReqs {
 				t.Errorf("%d requests, want %d", n, tt.wantReqs)
 			}
 			if got := sl.Waits(); fmt.Sprint(got) != fmt.Sprint(tt.wantWaits) {
@@ -360,18 +361,18 @@ func TestFetchSizeCap(t *testing.T) {
 		size    int
 		wantErr string
 	}{
-		{name: "declared below", answer: serveBytes([]byte(strings.Repeat("x", limit-1))), size: limit - 1},
-		{name: "declared at the cap", answer: serveBytes([]byte(strings.Repeat("x", limit))), size: limit},
-		{name: "declared above", answer: serveBytes([]byte(strings.Repeat("x", limit+1))), wantErr: `the file is 1001 bytes, more than max_bytes \(1000\)`},
+		{name: "declared below", answer: testfake.ServeBytes([]byte(strings.Repeat("x", limit-1))), size: limit - 1},
+		{name: "declared at the cap", answer: testfake.ServeBytes([]byte(strings.Repeat("x", limit))), size: limit},
+		{name: "declared above", answer: testfake.ServeBytes([]byte(strings.Repeat("x", limit+1))), wantErr: `the file is 1001 bytes, more than max_bytes \(1000\)`},
 		{name: "streamed at the cap", answer: chunked(limit), size: limit},
 		{name: "streamed above", answer: chunked(limit + 1), wantErr: `the file is larger than max_bytes \(1000\)`},
-		{name: "empty", answer: serveBytes(nil), size: 0},
+		{name: "empty", answer: testfake.ServeBytes(nil), size: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newFileServer(t, tt.answer)
+			srv := testfake.NewFileServer(t, tt.answer)
 			res, target, err := fetchTo(t, srv.URL, Request{MaxBytes: limit})
-			if n := srv.n.Load(); n != 1 {
+			if n := srv.Requests(); n != 1 {
 				t.Errorf("%d requests, want 1 (a size refusal is final)", n)
 			}
 			if tt.wantErr != "" {
@@ -396,7 +397,7 @@ func TestFetchSizeCap(t *testing.T) {
 }
 
 func TestFetchRefusesNonPositiveMaxBytes(t *testing.T) {
-	srv := newFileServer(t, serveBytes([]byte("x")))
+	srv := testfake.NewFileServer(t, testfake.ServeBytes([]byte("x")))
 	for _, limit := range []int64{0, -1} {
 		dir := t.TempDir()
 		_, err := Fetch(context.Background(), HTTPClient(), Request{URL: srv.URL + "/a", Dir: dir, Target: filepath.Join(dir, "a"), MaxBytes: limit})
@@ -404,7 +405,7 @@ func TestFetchRefusesNonPositiveMaxBytes(t *testing.T) {
 			t.Errorf("MaxBytes %d: no error", limit)
 		}
 	}
-	if n := srv.n.Load(); n != 0 {
+	if n := srv.Requests(); n != 0 {
 		t.Errorf("%d requests, want none", n)
 	}
 }
@@ -414,14 +415,14 @@ func TestFetchRefusesNonPositiveMaxBytes(t *testing.T) {
 func TestFetchSendsNoCredentials(t *testing.T) {
 	payload := []byte("clip")
 	var seen []string
-	srv := newFileServer(t,
+	srv := testfake.NewFileServer(t,
 		func(w http.ResponseWriter, r *http.Request) {
 			seen = append(seen, r.URL.Path+" auth="+r.Header.Get("Authorization")+" cookie="+r.Header.Get("Cookie")+" ua="+r.UserAgent())
 			http.Redirect(w, r, "/elsewhere/clip.mp4?moved=1", http.StatusFound)
 		},
 		func(w http.ResponseWriter, r *http.Request) {
 			seen = append(seen, r.URL.Path+" auth="+r.Header.Get("Authorization")+" cookie="+r.Header.Get("Cookie")+" ua="+r.UserAgent())
-			serveBytes(payload)(w, r)
+			testfake.ServeBytes(payload)(w, r)
 		},
 	)
 	res, _, err := fetchTo(t, srv.URL, Request{UserAgent: "terraform-provider-runway/test"})

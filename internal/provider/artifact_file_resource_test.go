@@ -28,6 +28,7 @@ import (
 
 	"github.com/tfrunway/terraform-provider-runway/internal/download"
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator"
+	"github.com/tfrunway/terraform-provider-runway/internal/testfake"
 )
 
 // artifactSecret stands for the signature of a signed URL: it must never
@@ -64,38 +65,6 @@ func TestCheckDownloadURL(t *testing.T) {
 				t.Errorf("error quotes the signature: %v", err)
 			}
 		})
-	}
-}
-
-// fileServer answers each request with the handler for its 1-based index
-// (the last one repeats) and counts requests.
-type fileServer struct {
-	*httptest.Server
-	n atomic.Int64
-}
-
-func newFileServer(t *testing.T, answers ...http.HandlerFunc) *fileServer {
-	t.Helper()
-	fsrv := &fileServer{}
-	fsrv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		i := int(fsrv.n.Add(1)) - 1
-		answers[min(i, len(answers)-1)](w, r)
-	}))
-	t.Cleanup(fsrv.Close)
-	return fsrv
-}
-
-func serveBytes(body []byte) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "video/mp4")
-		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
-		_, _ = w.Write(body)
-	}
-}
-
-func serveStatus(code int) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		http.Error(w, "nope", code)
 	}
 }
 
@@ -330,7 +299,7 @@ func removeOrFail(t *testing.T, p string) {
 // Path escapes and malformed inputs fail at plan time, before anything is
 // downloaded or created on disk.
 func TestAccArtifactFile_planTimeValidation(t *testing.T) {
-	srv := newFileServer(t, serveBytes([]byte("never fetched")))
+	srv := testfake.NewFileServer(t, testfake.ServeBytes([]byte("never fetched")))
 	fileURL := srv.URL + "/files/clip.mp4?_jwt=" + artifactSecret
 	tests := []struct {
 		name, attrs, want string // name documents the case
@@ -370,7 +339,7 @@ resource "runway_artifact_file" "t" {
 		})
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviders, Steps: steps})
-	if n := srv.n.Load(); n != 0 {
+	if n := srv.Requests(); n != 0 {
 		t.Errorf("%d downloads during failed plans", n)
 	}
 	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
@@ -383,7 +352,7 @@ resource "runway_artifact_file" "t" {
 func TestAccArtifactFile_anyURLVerifiedAndMoved(t *testing.T) {
 	payload := []byte("a rendered clip, kept on disk\n")
 	sum := sha256Hex(payload)
-	srv := newFileServer(t, serveBytes(payload))
+	srv := testfake.NewFileServer(t, testfake.ServeBytes(payload))
 	base := t.TempDir()
 	first, second := filepath.Join(base, "first"), filepath.Join(base, "second")
 	addr := "runway_artifact_file.kept"
@@ -437,7 +406,7 @@ resource "runway_artifact_file" "kept" {
 			},
 		},
 	})
-	if n := srv.n.Load(); n != 2 {
+	if n := srv.Requests(); n != 2 {
 		t.Errorf("%d downloads, want 2 (one per directory)", n)
 	}
 }
@@ -447,12 +416,12 @@ resource "runway_artifact_file" "kept" {
 // message shows the URL without its query), a symlink in the way.
 func TestAccArtifactFile_refusals(t *testing.T) {
 	payload := []byte("0123456789abcdef")
-	srv := newFileServer(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := testfake.NewFileServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/expired/") {
-			serveStatus(http.StatusForbidden)(w, r)
+			testfake.ServeStatus(http.StatusForbidden)(w, r)
 			return
 		}
-		serveBytes(payload)(w, r)
+		testfake.ServeBytes(payload)(w, r)
 	})
 	dir := filepath.Join(t.TempDir(), "out")
 	elsewhere := filepath.Join(t.TempDir(), "elsewhere")

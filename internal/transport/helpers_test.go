@@ -7,28 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
-
-// recSleep records requested waits without sleeping, but still honours a
-// cancelled context like the real one.
-type recSleep struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (s *recSleep) Sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *recSleep) Waits() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
-}
 
 type logLine struct {
 	Level  string

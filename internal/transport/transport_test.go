@@ -15,11 +15,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/testfake"
 )
 
-func newTestClient(t *testing.T, cfg Config) (*Client, *recSleep, *recLogger) {
+func newTestClient(t *testing.T, cfg Config) (*Client, *testfake.Sleeper, *recLogger) {
 	t.Helper()
-	s := &recSleep{}
+	s := &testfake.Sleeper{}
 	l := &recLogger{}
 	if cfg.Sleep == nil {
 		cfg.Sleep = s.Sleep
@@ -189,7 +191,7 @@ func TestRetryAfter(t *testing.T) {
 				fmt.Fprint(w, "ok")
 			}))
 			defer srv.Close()
-			busy := &recSleep{}
+			busy := &testfake.Sleeper{}
 			c, sl, _ := newTestClient(t, Config{Retry: RetryPolicy{MaxRetryAfter: tc.maxRetryAfter}, BusyWait: busy.Sleep})
 			resp, err := c.Do(context.Background(), Request{Method: tc.method, URL: srv.URL, Idempotent: tc.method == "GET"})
 			if err != nil || resp.StatusCode != 200 || resp.Attempts != 2 {
@@ -273,7 +275,7 @@ func TestPostResubmittedAfter429UntilAccepted(t *testing.T) {
 		fmt.Fprint(w, `{"taskId":"t1"}`)
 	}))
 	defer srv.Close()
-	busy := &recSleep{}
+	busy := &testfake.Sleeper{}
 	c, sl, logs := newTestClient(t, Config{BusyWait: busy.Sleep, Rand: fixedRand(0.25)})
 	resp, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL + "/gen3/video", Body: []byte(`{"a":1}`), ContentType: "application/json"})
 	if err != nil {
@@ -671,7 +673,7 @@ func TestStreamedBodyReopenedPerAttempt(t *testing.T) {
 		opens++
 		return &closeCounter{Reader: bytes.NewReader(payload), n: &closes}, int64(len(payload)), nil
 	}
-	c, _, _ := newTestClient(t, Config{BusyWait: (&recSleep{}).Sleep})
+	c, _, _ := newTestClient(t, Config{BusyWait: (&testfake.Sleeper{}).Sleep})
 	resp, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL, BodyReader: open, ContentType: "video/mp4"})
 	if err != nil || resp.StatusCode != 200 || opens != 2 || closes != 2 {
 		t.Fatalf("resp %+v err %v opens %d closes %d", resp, err, opens, closes)

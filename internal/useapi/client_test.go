@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tfrunway/terraform-provider-runway/internal/testfake"
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
@@ -267,7 +268,7 @@ func TestCreateBusyThenAccepted(t *testing.T) {
 					reply(w, 200, ok)
 				}
 			})
-			bw := &recSleep{}
+			bw := &testfake.Sleeper{}
 			c, sl, _ := testClient(t, g, func(cfg *Config) { cfg.BusyWait = bw.Sleep })
 			task, err := tc.call(context.Background(), c)
 			if err != nil || task.TaskID == "" {
@@ -872,7 +873,7 @@ func TestUploadAssetRetryRules(t *testing.T) {
 					reply(w, s, []byte(`{"error":"no"}`))
 				}
 			})
-			c, _, _ := testClient(t, g, func(cfg *Config) { cfg.BusyWait = (&recSleep{}).Sleep })
+			c, _, _ := testClient(t, g, func(cfg *Config) { cfg.BusyWait = (&testfake.Sleeper{}).Sleep })
 			opens := 0
 			_, err := c.UploadAsset(context.Background(), UploadAssetParams{Name: "x.png", ContentType: "image/png"}, func() (io.Reader, int64, error) {
 				opens++

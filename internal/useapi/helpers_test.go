@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tfrunway/terraform-provider-runway/internal/testfake"
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
 
@@ -69,25 +70,6 @@ func reply(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-}
-
-// recSleep records waits without sleeping.
-type recSleep struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (s *recSleep) Sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *recSleep) Waits() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
 }
 
 // fakeClock is a clock whose Sleep advances it instantly.
@@ -164,9 +146,9 @@ func (l *recLogger) CountContaining(level, substr string) int {
 }
 
 // testClient builds a client against g that never really sleeps.
-func testClient(t *testing.T, g *fakeGateway, mod func(*Config)) (*Client, *recSleep, *recLogger) {
+func testClient(t *testing.T, g *fakeGateway, mod func(*Config)) (*Client, *testfake.Sleeper, *recLogger) {
 	t.Helper()
-	s := &recSleep{}
+	s := &testfake.Sleeper{}
 	l := &recLogger{}
 	cfg := Config{Endpoint: g.Endpoint(), Token: testToken, Config: transport.Config{
 		UserAgent: "terraform-provider-runway/test",
