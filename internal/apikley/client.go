@@ -25,7 +25,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -70,14 +69,11 @@ type Config struct {
 // Client talks to one Apikley endpoint with one API key. It is safe for
 // concurrent use.
 type Client struct {
-	base     string // endpoint without a trailing slash
-	apiKey   string
-	tc       *transport.Client
-	retry    transport.RetryPolicy
-	log      transport.Logger
-	busyWait func(context.Context, time.Duration) error
-	sleep    func(context.Context, time.Duration) error
-	rnd      func() float64
+	base   string // endpoint without a trailing slash
+	apiKey string
+	tc     *transport.Client
+	retry  transport.RetryPolicy
+	log    transport.Logger
 }
 
 // NewClient validates cfg and returns a Client.
@@ -96,26 +92,14 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
 	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = transport.SleepContext
-	}
-	if cfg.BusyWait == nil {
-		cfg.BusyWait = cfg.Sleep
-	}
-	if cfg.Rand == nil {
-		cfg.Rand = rand.Float64
-	}
 	cfg.MaxBodyBytes = maxBodyBytes
 	tc := transport.New(cfg.Config)
 	return &Client{
-		base:     strings.TrimRight(u.String(), "/"),
-		apiKey:   strings.TrimSpace(cfg.APIKey),
-		tc:       tc,
-		retry:    tc.RetryPolicy(),
-		log:      cfg.Logger,
-		busyWait: cfg.BusyWait,
-		sleep:    cfg.Sleep,
-		rnd:      cfg.Rand,
+		base:   strings.TrimRight(u.String(), "/"),
+		apiKey: strings.TrimSpace(cfg.APIKey),
+		tc:     tc,
+		retry:  tc.RetryPolicy(),
+		log:    cfg.Logger,
 	}, nil
 }
 
@@ -288,14 +272,14 @@ func (c *Client) read(ctx context.Context, path string, q url.Values) ([]byte, j
 		if !ok || !ae.FromEnvelope || !retryableRead(ae.Code) || resp.StatusCode < 200 || resp.StatusCode > 299 || n >= c.retry.MaxRetries {
 			return nil, nil, err
 		}
-		wait := c.retry.Backoff(n, c.rnd)
+		wait := c.retry.Backoff(n, c.tc.Jitter)
 		if !c.fitsDeadline(ctx, wait) {
 			return nil, nil, err
 		}
 		c.warn(ctx, "apikley: retrying read after gateway code", map[string]any{
 			"path": path, "code": ae.Code, "attempt": n + 1, "delay_ms": wait.Milliseconds(),
 		})
-		if werr := c.sleep(ctx, wait); werr != nil {
+		if werr := c.tc.Sleep(ctx, wait); werr != nil {
 			return nil, nil, fmt.Errorf("%w (stopped waiting to retry: %w)", err, ctxErrOr(ctx, werr))
 		}
 	}
@@ -344,14 +328,14 @@ func (c *Client) create(ctx context.Context, path string, body any) (string, err
 			if !ae.FromEnvelope || !createBusy(ae.Code) || resp.StatusCode == http.StatusTooManyRequests {
 				return "", err
 			}
-			wait := c.retry.BusyBackoff(c.rnd)
+			wait := c.retry.BusyBackoff(c.tc.Jitter)
 			if !c.fitsDeadline(ctx, wait) {
 				return "", err
 			}
 			c.warn(ctx, "apikley: gateway busy, nothing was created; resubmitting", map[string]any{
 				"path": path, "code": ae.Code, "attempt": attempt, "delay_ms": wait.Milliseconds(),
 			})
-			if werr := c.busyWait(ctx, wait); werr != nil {
+			if werr := c.tc.BusyWait(ctx, wait); werr != nil {
 				return "", fmt.Errorf("%w (stopped waiting to resubmit: %w)", err, ctxErrOr(ctx, werr))
 			}
 			continue

@@ -105,8 +105,8 @@ func (c *Client) WaitForTask(ctx context.Context, taskID string, opts WaitOption
 			})
 		}
 		// ±10% jitter so that many waits started together spread out.
-		wait := time.Duration(float64(interval) * (0.9 + 0.2*c.rnd()))
-		if err := c.sleep(ctx, wait); err != nil {
+		wait := time.Duration(float64(interval) * (0.9 + 0.2*c.tc.Jitter()))
+		if err := c.tc.Sleep(ctx, wait); err != nil {
 			return stopped(ctxErrOr(ctx, err))
 		}
 	}

@@ -66,10 +66,10 @@ type Request struct {
 	Logger transport.Logger
 	// Sleep waits between attempts (default transport.SleepContext); it
 	// must return a non-nil error when ctx ends. Tests replace it.
-	Sleep func(ctx context.Context, d time.Duration) error
+	Sleep transport.SleepFunc
 	// Rand returns the backoff jitter in [0,1) (default math/rand/v2);
 	// tests replace it for determinism.
-	Rand func() float64
+	Rand transport.RandFunc
 }
 
 // Result is what a download wrote.
@@ -106,14 +106,7 @@ func Fetch(ctx context.Context, client *http.Client, req Request) (Result, error
 		return Result{}, err
 	}
 	retries := transport.Setting(req.Retry.MaxRetries, DefaultRetries)
-	sleep := req.Sleep
-	if sleep == nil {
-		sleep = transport.SleepContext
-	}
-	rnd := req.Rand
-	if rnd == nil {
-		rnd = rand.Float64
-	}
+	sleep, rnd := req.Sleep.Or(transport.SleepContext), req.Rand.Or(rand.Float64)
 	var last error
 	for n := 0; ; n++ {
 		info, err := fetchOnce(ctx, client, req)

@@ -63,12 +63,12 @@ type Config struct {
 	// e.g. when the caller knows a slot on the account was freed; BusyAnswer
 	// gives it the 429 answer from its ctx. It must return a non-nil error
 	// when ctx ends. Default: sleep d or until ctx is done.
-	BusyWait func(ctx context.Context, d time.Duration) error
-	// Sleep waits between retries; tests replace it to avoid real sleeps.
-	// It must return a non-nil error when ctx ends.
-	Sleep func(ctx context.Context, d time.Duration) error
+	BusyWait SleepFunc
+	// Sleep waits between retries (default SleepContext); tests replace it
+	// to avoid real sleeps.
+	Sleep SleepFunc
 	// Rand returns jitter in [0,1); tests replace it for determinism.
-	Rand func() float64
+	Rand RandFunc
 }
 
 // Request is one logical request; the Client may send it several times.
@@ -128,36 +128,27 @@ func New(cfg Config) *Client {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	cfg.AttemptTimeout = Setting(cfg.AttemptTimeout, DefaultAttemptTimeout)
-	if cfg.Sleep == nil {
-		cfg.Sleep = SleepContext
-	}
-	if cfg.BusyWait == nil {
-		cfg.BusyWait = cfg.Sleep
-	}
-	if cfg.Rand == nil {
-		cfg.Rand = rand.Float64
-	}
+	cfg.Sleep = cfg.Sleep.Or(SleepContext)
+	cfg.BusyWait = cfg.BusyWait.Or(cfg.Sleep)
+	cfg.Rand = cfg.Rand.Or(rand.Float64)
 	return &Client{cfg: cfg}
 }
 
+// Sleep waits as Config.Sleep does: gateway clients pace their own
+// envelope-level retries and polls with it.
+func (c *Client) Sleep(ctx context.Context, d time.Duration) error { return c.cfg.Sleep(ctx, d) }
+
+// BusyWait waits as Config.BusyWait does, before resubmitting a create
+// that the gateway said did nothing because it was busy.
+func (c *Client) BusyWait(ctx context.Context, d time.Duration) error {
+	return c.cfg.BusyWait(ctx, d)
+}
+
+// Jitter draws from Config.Rand, in [0,1).
+func (c *Client) Jitter() float64 { return c.cfg.Rand() }
+
 // RetryPolicy returns the effective policy, with defaults filled in.
 func (c *Client) RetryPolicy() RetryPolicy { return c.cfg.Retry }
-
-// SleepContext waits for d or until ctx is done, whichever comes first, and
-// returns ctx.Err() in the latter case.
-func SleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 // Do sends r, retrying as described on Request.Idempotent, and returns the
 // final response of any status. When retries are exhausted, or when the

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/transport"
 )
@@ -41,7 +40,6 @@ type Client struct {
 	token  string
 	tr     *transport.Client
 	log    transport.Logger
-	sleep  func(context.Context, time.Duration) error
 	hasTok bool
 }
 
@@ -61,17 +59,12 @@ func NewClient(cfg Config) (*Client, error) {
 			return nil, errors.New("useapi: the API token contains spaces or control characters; check api_token / USEAPI_TOKEN")
 		}
 	}
-	sleep := cfg.Sleep
-	if sleep == nil {
-		sleep = transport.SleepContext
-	}
 	tr := transport.New(cfg.Config)
 	return &Client{
 		base:   strings.TrimRight(u.String(), "/"),
 		token:  tok,
 		tr:     tr,
 		log:    cfg.Logger,
-		sleep:  sleep,
 		hasTok: tok != "",
 	}, nil
 }

@@ -77,9 +77,9 @@ type WaitOptions struct {
 	OnPoll func(t *Task)
 	// Sleep waits between polls (tests); default: the client's Sleep, or a
 	// context-aware timer.
-	Sleep func(ctx context.Context, d time.Duration) error
+	Sleep transport.SleepFunc
 	// Now is the clock used to measure progress rates (tests).
-	Now func() time.Time
+	Now transport.NowFunc
 	// UnknownStatusPolls is how many consecutive polls may report a status
 	// the gateway does not document before the wait ends with an
 	// *UnknownStatusError (default DefaultUnknownStatusPolls).
@@ -117,14 +117,7 @@ func (c *Client) WaitForTask(ctx context.Context, taskID string, opts WaitOption
 		return nil, err
 	}
 	minI, maxI := transport.WaitRange(opts.MinInterval, opts.MaxInterval, DefaultMinPollInterval, DefaultMaxPollInterval)
-	sleep := opts.Sleep
-	if sleep == nil {
-		sleep = c.sleep
-	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
+	sleep, now := opts.Sleep.Or(c.tr.Sleep), opts.Now.Or(time.Now)
 	plan := &pollPlanner{min: minI, max: maxI}
 	warned := map[string]bool{}
 	unknownLimit := opts.UnknownStatusPolls
