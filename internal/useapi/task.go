@@ -136,14 +136,10 @@ func parseTaskError(raw json.RawMessage) TaskError {
 			return TaskError{}
 		}
 	case '"':
-		var s string
-		if json.Unmarshal(t, &s) != nil {
-			return TaskError{ErrorMessage: snippet(t, maxErrorText)}
-		}
-		return TaskError{ErrorMessage: strings.TrimSpace(s)}
+		return TaskError{ErrorMessage: lenientString(t)}
 	case '{':
-		var m map[string]json.RawMessage
-		if json.Unmarshal(t, &m) != nil {
+		m, ok := jsonObject(t)
+		if !ok {
 			return TaskError{ErrorMessage: snippet(t, maxErrorText)}
 		}
 		if len(m) == 0 {
@@ -205,41 +201,37 @@ func lenientBool(raw json.RawMessage) *bool {
 }
 
 func parseMedia(raw json.RawMessage) MediaMetadata {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil || m == nil {
+	m, ok := jsonObject(raw)
+	if !ok {
 		return MediaMetadata{}
 	}
 	md := MediaMetadata{
 		FrameRate:       flexFloat(m["frameRate"]),
 		Duration:        flexFloat(m["duration"]),
-		Width:           flexInt(m["width"]),
-		Height:          flexInt(m["height"]),
 		HasAlphaChannel: lenientBool(m["hasAlphaChannel"]),
 		HasAudio:        lenientBool(m["hasAudio"]),
 	}
-	if md.Width == nil || md.Height == nil {
-		var size map[string]json.RawMessage
-		if json.Unmarshal(m["size"], &size) == nil && size != nil {
-			if md.Width == nil {
-				md.Width = flexInt(size["width"])
-			}
-			if md.Height == nil {
-				md.Height = flexInt(size["height"])
-			}
-		}
+	// The size comes as width/height, as a size object, or as a
+	// [width, height] array, whichever the task type uses.
+	md.fillSize(m["width"], m["height"])
+	if size, ok := jsonObject(m["size"]); ok {
+		md.fillSize(size["width"], size["height"])
 	}
-	if md.Width == nil || md.Height == nil {
-		var dims []json.RawMessage
-		if json.Unmarshal(m["dimensions"], &dims) == nil && len(dims) >= 2 {
-			if md.Width == nil {
-				md.Width = flexInt(dims[0])
-			}
-			if md.Height == nil {
-				md.Height = flexInt(dims[1])
-			}
-		}
+	var dims []json.RawMessage
+	if json.Unmarshal(m["dimensions"], &dims) == nil && len(dims) >= 2 {
+		md.fillSize(dims[0], dims[1])
 	}
 	return md
+}
+
+// fillSize sets whichever of Width and Height is still unknown.
+func (md *MediaMetadata) fillSize(width, height json.RawMessage) {
+	if md.Width == nil {
+		md.Width = flexInt(width)
+	}
+	if md.Height == nil {
+		md.Height = flexInt(height)
+	}
 }
 
 func flexFloat(raw json.RawMessage) *float64 {
