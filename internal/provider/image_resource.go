@@ -110,12 +110,14 @@ func (image) configValidators() []resource.ConfigValidator {
 
 func (image) submit(ctx context.Context, d *providerData, m *imageModel) (*useapi.Task, error) {
 	return d.useapi.CreateImage(ctx, &useapi.ImageCreateRequest{
-		Model:         m.Model.ValueString(),
-		TextPrompt:    m.TextPrompt.ValueStringPointer(),
-		AspectRatio:   m.AspectRatio.ValueStringPointer(),
-		Resolution:    m.Resolution.ValueStringPointer(),
+		UnifiedFields: useapi.UnifiedFields{
+			Model:         m.Model.ValueString(),
+			TextPrompt:    m.TextPrompt.ValueStringPointer(),
+			AspectRatio:   m.AspectRatio.ValueStringPointer(),
+			Resolution:    m.Resolution.ValueStringPointer(),
+			ImageAssetIDs: stringList(ctx, m.ReferenceImageAssetIDs),
+		},
 		NumImages:     m.NumImages.ValueInt64Pointer(),
-		ImageAssetIDs: stringList(ctx, m.ReferenceImageAssetIDs),
 		Style:         m.Style.ValueStringPointer(),
 		Diversity:     m.Diversity.ValueInt64Pointer(),
 		CreateOptions: m.options(),

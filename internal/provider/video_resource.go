@@ -99,13 +99,15 @@ func (video) submit(ctx context.Context, d *providerData, m *videoModel) (*useap
 // request maps the model onto the gateway's request.
 func (m *videoModel) request(ctx context.Context) *useapi.VideoCreateRequest {
 	r := &useapi.VideoCreateRequest{
-		Model:                m.Model.ValueString(),
-		TextPrompt:           m.TextPrompt.ValueStringPointer(),
+		UnifiedFields: useapi.UnifiedFields{
+			Model:         m.Model.ValueString(),
+			TextPrompt:    m.TextPrompt.ValueStringPointer(),
+			AspectRatio:   m.AspectRatio.ValueStringPointer(),
+			Resolution:    m.Resolution.ValueStringPointer(),
+			ImageAssetIDs: stringList(ctx, m.ImageAssetIDs),
+		},
 		Duration:             m.Duration.ValueInt64Pointer(),
-		AspectRatio:          m.AspectRatio.ValueStringPointer(),
-		Resolution:           m.Resolution.ValueStringPointer(),
 		Audio:                m.Audio.ValueBoolPointer(),
-		ImageAssetIDs:        stringList(ctx, m.ImageAssetIDs),
 		StartFrameAssetID:    m.StartFrameAssetID.ValueString(),
 		EndFrameAssetID:      m.EndFrameAssetID.ValueString(),
 		VideoAssetIDs:        stringList(ctx, m.VideoAssetIDs),

@@ -5,6 +5,35 @@ import (
 	"fmt"
 )
 
+// UnifiedFields are what both unified create endpoints (/videos/create and
+// /images/create) take, under the same names: the model, the prompt, the
+// account, the framing and the numbered image inputs.
+type UnifiedFields struct {
+	// Model is one of VideoModels' or ImageModels' ids (required).
+	Model string
+	// TextPrompt is required, optional or refused depending on the model.
+	TextPrompt *string
+	// Email selects the account when no input asset pins one.
+	Email string
+	// AspectRatio and Resolution are per model.
+	AspectRatio *string
+	Resolution  *string
+	// ImageAssetIDs are imageAssetId1…N: references, the first frame or, on
+	// some video models, the end frame in slot 2.
+	ImageAssetIDs []string
+}
+
+// body starts a unified create's body with the shared fields.
+func (u *UnifiedFields) body() flatBody {
+	b := flatBody{"model": u.Model}
+	setOptional(b, "text_prompt", u.TextPrompt)
+	b.setString("email", u.Email)
+	setOptional(b, "aspect_ratio", u.AspectRatio)
+	setOptional(b, "resolution", u.Resolution)
+	b.setNumbered("imageAssetId%d", u.ImageAssetIDs)
+	return b
+}
+
 // flatBody is the JSON body of the gateway's unified create endpoints
 // (/videos/create, /images/create): optional fields are present only when
 // set, and repeated inputs are numbered fields (imageAssetId1, imageAssetId2…)

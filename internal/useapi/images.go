@@ -104,29 +104,20 @@ func (m ImageModel) Check(in ImageInputs) *Problem {
 
 // ImageCreateRequest is the body of POST /images/create.
 type ImageCreateRequest struct {
-	Model         string
-	TextPrompt    *string
-	Email         string
-	AspectRatio   *string
-	Resolution    *string
-	NumImages     *int64
-	ImageAssetIDs []string // imageAssetId1…8
-	Style         *string
-	Diversity     *int64
+	// UnifiedFields' ImageAssetIDs are up to 8 references.
+	UnifiedFields
+	NumImages *int64
+	Style     *string
+	Diversity *int64
 	CreateOptions
 }
 
 // MarshalJSON writes the gateway's flat, numbered field names.
 func (r *ImageCreateRequest) MarshalJSON() ([]byte, error) {
-	body := flatBody{"model": r.Model}
-	setOptional(body, "text_prompt", r.TextPrompt)
-	body.setString("email", r.Email)
-	setOptional(body, "aspect_ratio", r.AspectRatio)
-	setOptional(body, "resolution", r.Resolution)
+	body := r.body()
 	setOptional(body, "num_images", r.NumImages)
 	setOptional(body, "style", r.Style)
 	setOptional(body, "diversity", r.Diversity)
-	body.setNumbered("imageAssetId%d", r.ImageAssetIDs)
 	return body.marshal(r.CreateOptions)
 }
 

@@ -22,22 +22,11 @@ type Shot struct {
 // audioAssetId1…3, multishot_prompt_N / multishot_duration_N); the request
 // holds them as lists, and MarshalJSON numbers them.
 type VideoCreateRequest struct {
-	// Model is one of VideoModels' ids (required).
-	Model string
-	// TextPrompt is required, optional or refused depending on the model.
-	TextPrompt *string
-	// Email selects the account when no input asset pins one.
-	Email string
+	UnifiedFields
 	// Duration is the length in seconds (per model).
 	Duration *int64
-	// AspectRatio and Resolution are per model.
-	AspectRatio *string
-	Resolution  *string
 	// Audio asks for generated sound (models with audio; gateway default true).
 	Audio *bool
-	// ImageAssetIDs are imageAssetId1…N: the first frame, references or,
-	// on some models, the end frame in slot 2.
-	ImageAssetIDs []string
 	// StartFrameAssetID and EndFrameAssetID are keyframes (Seedance 2,
 	// Kling O3).
 	StartFrameAssetID string
@@ -55,14 +44,9 @@ type VideoCreateRequest struct {
 
 // MarshalJSON writes the gateway's flat, numbered field names.
 func (r *VideoCreateRequest) MarshalJSON() ([]byte, error) {
-	body := flatBody{"model": r.Model}
-	setOptional(body, "text_prompt", r.TextPrompt)
-	body.setString("email", r.Email)
+	body := r.body()
 	setOptional(body, "duration", r.Duration)
-	setOptional(body, "aspect_ratio", r.AspectRatio)
-	setOptional(body, "resolution", r.Resolution)
 	setOptional(body, "audio", r.Audio)
-	body.setNumbered("imageAssetId%d", r.ImageAssetIDs)
 	body.setString("startFrameAssetId", r.StartFrameAssetID)
 	body.setString("endFrameAssetId", r.EndFrameAssetID)
 	if len(r.VideoAssetIDs) > 0 {

@@ -63,7 +63,7 @@ func TestVideoModelCheck(t *testing.T) {
 func TestVideoCreateRequestBody(t *testing.T) {
 	prompt, seed := "a fox", int64(7)
 	r := &VideoCreateRequest{
-		Model: "kling-o3-pro", TextPrompt: &prompt, ImageAssetIDs: []string{"a1", "a2"},
+		UnifiedFields: UnifiedFields{Model: "kling-o3-pro", TextPrompt: &prompt, ImageAssetIDs: []string{"a1", "a2"}},
 		VideoAssetIDs: []string{"v1"}, Shots: []Shot{{"one", 5}, {"two", 6}},
 		CreateOptions: CreateOptions{Seed: &seed},
 	}
@@ -98,7 +98,7 @@ func FuzzVideoCreateRequest(f *testing.F) {
 	f.Add("seedance-2", "", int64(16), "21:9", 12)
 	f.Fuzz(func(t *testing.T, model, prompt string, duration int64, ratio string, images int) {
 		images = min(max(images, 0), 20)
-		r := &VideoCreateRequest{Model: model, TextPrompt: &prompt, Duration: &duration, AspectRatio: &ratio}
+		r := &VideoCreateRequest{UnifiedFields: UnifiedFields{Model: model, TextPrompt: &prompt, AspectRatio: &ratio}, Duration: &duration}
 		for range images {
 			r.ImageAssetIDs = append(r.ImageAssetIDs, "asset")
 		}
