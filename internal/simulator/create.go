@@ -820,7 +820,7 @@ func (s *Simulator) renderOptionsLocked(t *task, now time.Time, base string) any
 		}
 		return o
 	}
-	if m, ok := imageModels[t.taskType]; ok && t.images > 0 { // gen4 names an image and a video model
+	if m, ok := imageModels.byID[t.taskType]; ok && t.images > 0 { // gen4 names an image and a video model
 		o := map[string]any{"name": t.optName, "model": p.model, "text_prompt": p.textPrompt, "aspect_ratio": p.aspectRatio,
 			"num_images": t.images, "exploreMode": p.explore}
 		if p.resolution != "" {
@@ -831,13 +831,13 @@ func (s *Simulator) renderOptionsLocked(t *task, now time.Time, base string) any
 		}
 		return o
 	}
-	if _, ok := videoModels[t.taskType]; ok {
+	if _, ok := videoModels.byID[t.taskType]; ok {
 		o := map[string]any{"name": t.optName, "model": p.model, "text_prompt": p.textPrompt, "seconds": p.seconds,
 			"aspect_ratio": p.aspectRatio, "exploreMode": p.explore, "assetGroupName": assetGroupName, "recordingEnabled": true}
 		if p.resolution != "" {
 			o["resolution"] = p.resolution
 		}
-		if videoModels[t.taskType].seed {
+		if videoModels.byID[t.taskType].seed {
 			o["seed"] = p.seed
 		}
 		return o

@@ -42,29 +42,25 @@ type imageModel struct {
 	style, diversity, seed bool
 }
 
-var imageModels, imageModelOrder = parseImageModels(imageModelTable)
+var imageModels = parseModelTable("imageModelTable", imageModelTable, 8, parseImageModel)
 
-func parseImageModels(table string) (map[string]imageModel, []string) {
-	all := []string{"16:9", "9:16", "1:1", "4:3", "3:4", "21:9", "4:5", "5:4", "3:2", "2:3", "9:21"}
-	models := map[string]imageModel{}
-	var order []string
-	for _, f := range tableRows("imageModelTable", table, 8) {
-		m := imageModel{id: f[0], resolutions: cellList(f[2])}
-		switch f[1] {
-		case "all":
-			m.ratios = all
-		case "nb":
-			m.ratios = append([]string{"auto"}, all[:len(all)-1]...)
-		default:
-			m.ratios = cellList(f[1])
-		}
-		m.minImages, m.maxImages = cellSpan(f[3])
-		m.prompt, m.maxPrompt = cellPrompt(f[4])
-		m.style, m.diversity, m.seed = cellYes(f[5]), cellYes(f[6]), cellYes(f[7])
-		models[m.id] = m
-		order = append(order, m.id)
+// allImageRatios is the table's "all".
+var allImageRatios = []string{"16:9", "9:16", "1:1", "4:3", "3:4", "21:9", "4:5", "5:4", "3:2", "2:3", "9:21"}
+
+func parseImageModel(f []string) imageModel {
+	m := imageModel{id: f[0], resolutions: cellList(f[2])}
+	switch f[1] {
+	case "all":
+		m.ratios = allImageRatios
+	case "nb":
+		m.ratios = append([]string{"auto"}, allImageRatios[:len(allImageRatios)-1]...)
+	default:
+		m.ratios = cellList(f[1])
 	}
-	return models, order
+	m.minImages, m.maxImages = cellSpan(f[3])
+	m.prompt, m.maxPrompt = cellPrompt(f[4])
+	m.style, m.diversity, m.seed = cellYes(f[5]), cellYes(f[6]), cellYes(f[7])
+	return m
 }
 
 // imageRequest is a validated POST /images/create.
@@ -78,7 +74,7 @@ type imageRequest struct {
 }
 
 func (s *Simulator) parseImageCreate(v *validator) (*imageRequest, common) {
-	m, f, ok := lookupModel(v, imageModels, imageModelOrder)
+	m, f, ok := lookupModel(v, imageModels)
 	if !ok {
 		return nil, common{}
 	}

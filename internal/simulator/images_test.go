@@ -13,11 +13,11 @@ import (
 
 // The simulator's copy of the image model table agrees with the client's.
 func TestImageModelTableMatchesClient(t *testing.T) {
-	if !slices.Equal(imageModelOrder, useapi.ImageModelIDs()) {
-		t.Fatalf("model ids differ:\nsimulator %v\nclient    %v", imageModelOrder, useapi.ImageModelIDs())
+	if !slices.Equal(imageModels.order, useapi.ImageModelIDs()) {
+		t.Fatalf("model ids differ:\nsimulator %v\nclient    %v", imageModels.order, useapi.ImageModelIDs())
 	}
 	for _, c := range useapi.ImageModels {
-		s := imageModels[c.ID]
+		s := imageModels.byID[c.ID]
 		prompt := "opt"
 		if c.PromptRequired {
 			prompt = "req"

@@ -11,18 +11,27 @@ import (
 // of the gateway's pages: one model a line, cells separated by spaces. These
 // helpers read their cells.
 
-// tableRows splits a table into its rows' cells; a row with another number
-// of cells is a typo in the table, caught when the package loads.
-func tableRows(name, table string, columns int) [][]string {
-	var rows [][]string
+// modelTable holds a parsed table: each model's row by id, and the ids in
+// the table's order (the order the gateway's messages list them in).
+type modelTable[M any] struct {
+	byID  map[string]M
+	order []string
+}
+
+// parseModelTable reads a table whose first cell is the model id, each row
+// through parseRow; a row with another number of cells is a typo in the
+// table, caught when the package loads.
+func parseModelTable[M any](name, table string, columns int, parseRow func(cells []string) M) modelTable[M] {
+	t := modelTable[M]{byID: map[string]M{}}
 	for _, line := range strings.Split(strings.TrimSpace(table), "\n") {
 		f := strings.Fields(line)
 		if len(f) != columns {
 			panic(fmt.Sprintf("%s: %d columns in %q", name, len(f), line))
 		}
-		rows = append(rows, f)
+		t.byID[f[0]] = parseRow(f)
+		t.order = append(t.order, f[0])
 	}
-	return rows
+	return t
 }
 
 // cellList reads "a,b,c"; "-" is none.
@@ -63,11 +72,11 @@ type modelFields struct {
 
 // lookupModel reads `model` and finds its row; an unknown id fails v,
 // naming the known ones in the table's order.
-func lookupModel[M any](v *validator, rows map[string]M, order []string) (M, modelFields, bool) {
+func lookupModel[M any](v *validator, models modelTable[M]) (M, modelFields, bool) {
 	id := v.required("model")
-	m, ok := rows[id]
+	m, ok := models.byID[id]
 	if !ok && id != "" {
-		v.fail("model must be one of %s", strings.Join(order, ", "))
+		v.fail("model must be one of %s", strings.Join(models.order, ", "))
 	}
 	return m, modelFields{v: v, id: id}, ok
 }

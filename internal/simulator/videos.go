@@ -81,51 +81,46 @@ type videoModel struct {
 	creditsPerSecond         int
 }
 
-var videoModels, videoModelOrder = parseVideoModels(videoModelTable)
+var videoModels = parseModelTable("videoModelTable", videoModelTable, 17, parseVideoModel)
 
-func parseVideoModels(table string) (map[string]videoModel, []string) {
-	models := map[string]videoModel{}
-	var order []string
-	std := []string{"16:9", "9:16", "1:1", "4:3", "3:4", "21:9"}
-	ratios := func(s string) []string {
-		if s == "std" {
-			return std
-		}
-		return cellList(s)
+// videoRatios reads a ratio cell; "std" is the six common ratios.
+func videoRatios(cell string) []string {
+	if cell == "std" {
+		return []string{"16:9", "9:16", "1:1", "4:3", "3:4", "21:9"}
 	}
-	for _, f := range tableRows("videoModelTable", table, 17) {
-		m := videoModel{id: f[0], ratios: ratios(f[2]), resolutions: cellList(f[4])}
-		switch {
-		case f[1] == "-":
-		case strings.Contains(f[1], ","):
-			for _, d := range strings.Split(f[1], ",") {
-				n, _ := strconv.ParseInt(d, 10, 64)
-				m.durations = append(m.durations, n)
-			}
-		default:
-			lo, hi := cellSpan(f[1])
-			for d := lo; d <= hi; d++ {
-				m.durations = append(m.durations, int64(d))
-			}
+	return cellList(cell)
+}
+
+func parseVideoModel(f []string) videoModel {
+	m := videoModel{id: f[0], ratios: videoRatios(f[2]), resolutions: cellList(f[4])}
+	switch {
+	case f[1] == "-":
+	case strings.Contains(f[1], ","):
+		for _, d := range strings.Split(f[1], ",") {
+			n, _ := strconv.ParseInt(d, 10, 64)
+			m.durations = append(m.durations, n)
 		}
-		m.imageRatios = m.ratios
-		if f[3] != "=" {
-			m.imageRatios = ratios(f[3])
+	default:
+		lo, hi := cellSpan(f[1])
+		for d := lo; d <= hi; d++ {
+			m.durations = append(m.durations, int64(d))
 		}
-		m.minImages, m.maxImages = cellSpan(f[5])
-		m.maxRefs, _ = strconv.Atoi(f[6])
-		m.minVideos, m.maxVideos = cellSpan(f[7])
-		m.maxAudio, _ = strconv.Atoi(f[8])
-		m.keyframes, m.keyframesRefs = f[9] != "no", f[9] == "refs"
-		m.prompt, m.maxPrompt = cellPrompt(f[10])
-		m.audio, m.explore, m.seed = cellYes(f[11]), cellYes(f[12]), cellYes(f[13])
-		m.minShots, m.maxShots = cellSpan(f[14])
-		m.orientation = cellYes(f[15])
-		m.creditsPerSecond, _ = strconv.Atoi(f[16])
-		models[m.id] = m
-		order = append(order, m.id)
 	}
-	return models, order
+	m.imageRatios = m.ratios
+	if f[3] != "=" {
+		m.imageRatios = videoRatios(f[3])
+	}
+	m.minImages, m.maxImages = cellSpan(f[5])
+	m.maxRefs, _ = strconv.Atoi(f[6])
+	m.minVideos, m.maxVideos = cellSpan(f[7])
+	m.maxAudio, _ = strconv.Atoi(f[8])
+	m.keyframes, m.keyframesRefs = f[9] != "no", f[9] == "refs"
+	m.prompt, m.maxPrompt = cellPrompt(f[10])
+	m.audio, m.explore, m.seed = cellYes(f[11]), cellYes(f[12]), cellYes(f[13])
+	m.minShots, m.maxShots = cellSpan(f[14])
+	m.orientation = cellYes(f[15])
+	m.creditsPerSecond, _ = strconv.Atoi(f[16])
+	return m
 }
 
 // videoRequest is a validated POST /videos/create.
@@ -141,7 +136,7 @@ type videoRequest struct {
 // parseVideoCreate validates a POST /videos/create body the way the
 // gateway does, naming the model and what it allows in the 400 message.
 func (s *Simulator) parseVideoCreate(v *validator) (*videoRequest, common) {
-	m, f, ok := lookupModel(v, videoModels, videoModelOrder)
+	m, f, ok := lookupModel(v, videoModels)
 	if !ok {
 		return nil, common{}
 	}

@@ -12,11 +12,11 @@ import (
 // The simulator's copy of the gateway's per-model table and the client's
 // (which drives the provider's plan-time validation) say the same thing.
 func TestVideoModelTableMatchesClient(t *testing.T) {
-	if !slices.Equal(videoModelOrder, useapi.VideoModelIDs()) {
-		t.Fatalf("model ids differ:\nsimulator %v\nclient    %v", videoModelOrder, useapi.VideoModelIDs())
+	if !slices.Equal(videoModels.order, useapi.VideoModelIDs()) {
+		t.Fatalf("model ids differ:\nsimulator %v\nclient    %v", videoModels.order, useapi.VideoModelIDs())
 	}
 	for _, c := range useapi.VideoModels {
-		s := videoModels[c.ID]
+		s := videoModels.byID[c.ID]
 		imageRatios := c.ImageAspectRatios
 		if imageRatios == nil {
 			imageRatios = c.AspectRatios
