@@ -39,25 +39,12 @@ func newSim(t *testing.T, opts apikleysim.Options, mod func(*Config)) *simHarnes
 	})
 	h := newHarness(t, srv.URL, func(c *Config) {
 		c.APIKey = apikleysim.DefaultAPIKey
-		c.Sleep = func(ctx context.Context, d time.Duration) error {
-			return sleepCtx(ctx, d)
-		}
+		c.Sleep = transport.SleepContext // the simulator's clock is real
 		if mod != nil {
 			mod(c)
 		}
 	})
 	return &simHarness{harness: h, g: g, srv: srv}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func testCtx(t *testing.T) context.Context {
