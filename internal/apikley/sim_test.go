@@ -263,7 +263,7 @@ func TestSimReadsRideOutFaults(t *testing.T) {
 	id := s.g.SeedTask("seeded")
 	s.g.Inject(apikleysim.Fault{Path: apikleysim.PathRecordDetail, Code: 500, Times: 1})
 	s.g.Inject(apikleysim.Fault{Path: apikleysim.PathRecordDetail, Drop: true, Times: 1})
-	s.g.Inject(apikleysim.Fault{Path: apikleysim.PathRecordDetail, HTTPStatus: 503, Times: 1})
+	s.g.Inject(apikleysim.Fault{Path: apikleysim.PathRecordDetail, Status: 503, Times: 1})
 	s.g.Inject(apikleysim.Fault{Path: apikleysim.PathRecordDetail, Code: 429, Times: 1})
 	d, err := s.c.GetTask(testCtx(t), id)
 	if err != nil || d.State != StateSuccess {
@@ -280,7 +280,7 @@ func TestSimCreateNeverSentTwice(t *testing.T) {
 	for _, f := range []apikleysim.Fault{
 		{Path: apikleysim.PathGenerate, DropAfterCreate: true, Times: 1},
 		{Path: apikleysim.PathGenerate, Code: 500, Times: 1},
-		{Path: apikleysim.PathGenerate, HTTPStatus: 502, Times: 1},
+		{Path: apikleysim.PathGenerate, Status: 502, Times: 1},
 		{Path: apikleysim.PathGenerate, Body: `{"code":200,"msg":"success","data":{"taskId":`, Times: 1},
 	} {
 		s := newSim(t, apikleysim.Options{}, nil)

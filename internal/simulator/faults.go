@@ -4,64 +4,23 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator/fault"
 )
 
-// Fault is an injected misbehaviour of the gateway. Faults are queued by
-// Inject and tried in order; the first one that matches a request applies to
-// it (one fault per request) and is used up after Times matches.
-//
-// Effects, in order: Delay (then, if nothing else is set, the request is
-// handled normally); Drop (nothing handled, no answer); Body (answered
-// verbatim, nothing handled); Status (an error answer in the gateway's shape,
-// nothing handled); DropAfterCreate (handled — a create really creates and
-// charges — then the connection is closed without the answer).
-//
-// Faults apply before authentication, like a proxy in front of the gateway.
-type Fault struct {
-	// Method matches the request method; "" matches any.
-	Method string
-	// Path is a prefix of the path after /v1/runwayml, e.g. "/gen3/video" or
-	// "/tasks/" ("" matches every gateway request, never files). A prefix
-	// starting with "/files/" matches file downloads instead.
-	Path string
-	// Times is how many matching requests the fault affects; 0 means 1 and a
-	// negative value means every matching request until ClearFaults.
-	Times int
-	// Status answers this status with a body in the gateway's shape
-	// (400/401/404/412/422/429/5xx...).
-	Status int
-	// Busy429, with Status 429, answers the "Account X is busy executing N
-	// tasks" form listing the running tasks; otherwise a 429 is Runway's own
-	// {"error":"You have too many tasks running or pending..."} form.
-	Busy429 bool
-	// RetryAfter, when set, is sent as the Retry-After header of a Status or
-	// Body answer.
-	RetryAfter string
-	// Delay holds the request this long first (or until the client gives up).
-	Delay time.Duration
-	// Drop hijacks and closes the connection without answering or handling.
-	Drop bool
-	// DropAfterCreate handles the request (a create's task exists and is
-	// counted in Creates) and then closes the connection without answering.
-	DropAfterCreate bool
-	// Body is answered verbatim as application/json with Status (default
-	// 200) instead of handling the request: malformed, truncated, huge or
-	// wrong-typed JSON.
-	Body string
-}
+// Fault is an injected misbehaviour of the gateway, queued by Inject: see
+// fault.Fault. Of its gateway-specific fields this simulator reads Busy429.
+type Fault = fault.Fault
 
-// matches reports whether f hits a request; path is relative to APIPrefix
-// for gateway requests (api) and the full path for files. A Path starting
-// with APIPrefix+"/" is compared with the full path of gateway requests.
-func (f *Fault) matches(method, path string, api bool) bool {
-	rule := fault.Rule{Method: f.Method, Path: f.Path}
+// faultMatches reports whether f hits a request; path is relative to
+// APIPrefix for gateway requests (api) and the full path for files. A Path
+// starting with APIPrefix+"/" is compared with the full path of gateway
+// requests.
+func faultMatches(f Fault, method, path string, api bool) bool {
 	if api && strings.HasPrefix(f.Path, APIPrefix+"/") {
 		path = APIPrefix + path
 	}
-	return rule.Matches(method, path, api)
+	return f.Matches(method, path, api)
 }
 
 // Inject queues a fault.
@@ -77,34 +36,29 @@ func (s *Simulator) PendingFaults() int { return s.faults.Len() }
 // request was fully dealt with; when false the caller handles it normally.
 // handle runs the normal handling (used by DropAfterCreate).
 func (s *Simulator) applyFault(w http.ResponseWriter, r *http.Request, path string, api bool, handle func(http.ResponseWriter)) bool {
-	f, ok := s.faults.Take(func(f Fault) bool { return f.matches(r.Method, path, api) })
+	f, ok := s.faults.Take(func(f Fault) bool { return faultMatches(f, r.Method, path, api) })
 	if !ok {
 		return false
 	}
-	fx := fault.Effects{Delay: f.Delay, Drop: f.Drop, DropAfterHandling: f.DropAfterCreate}
+	var bodyLimit int64
 	if f.Delay > 0 {
 		s.mu.Lock()
-		fx.BodyLimit = s.maxUpload
+		bodyLimit = s.maxUpload
 		s.mu.Unlock()
 	}
-	return fx.Apply(w, r, func(w http.ResponseWriter) bool { return s.answerFault(w, f) }, handle)
+	return f.Effects(bodyLimit).Apply(w, r, func(w http.ResponseWriter) bool { return s.answerFault(w, f) }, handle)
 }
 
 // answerFault answers a Body or Status fault and reports whether f has one.
 func (s *Simulator) answerFault(w http.ResponseWriter, f Fault) bool {
-	switch {
-	case f.Body != "":
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
-		fault.WriteBody(w, f.Status, "application/json; charset=utf-8", f.Body)
-	case f.Status != 0:
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
-		}
-		s.writeFaultStatus(w, f)
-	default:
+	if f.Body == "" && f.Status == 0 {
 		return false
+	}
+	f.SetRetryAfter(w.Header())
+	if f.Body != "" {
+		fault.WriteBody(w, f.Status, "application/json; charset=utf-8", f.Body)
+	} else {
+		s.writeFaultStatus(w, f)
 	}
 	return true
 }

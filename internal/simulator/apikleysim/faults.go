@@ -4,55 +4,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator/fault"
 )
 
-// Fault is an injected misbehaviour for the requests it matches. Effects
-// combine in this order: Delay, then Drop (nothing processed), then an
-// answer override (HTTPStatus/Code/Body, nothing processed), else the
-// request is processed normally and, with DropAfterCreate, its answer is
-// thrown away by closing the connection.
-type Fault struct {
-	// Method matches the request method; "" matches any.
-	Method string
-	// Path is a prefix of the request path, e.g. PathGenerate or
-	// FilesPrefix; "" matches every API request (never file downloads).
-	Path string
-	// Times is how many matching requests the fault hits; 0 means 1 and a
-	// negative value means every matching request until ClearFaults (the
-	// same convention as the useapi simulator's faults).
-	Times int
-	// HTTPStatus is the HTTP status of an overridden answer; default 200
-	// when Code is set. A status other than 200 without Code answers an
-	// envelope whose code equals the status (e.g. 502 from a proxy).
-	HTTPStatus int
-	// Code is the envelope code of an overridden answer, e.g. 429 (rate
-	// limited), 455 (maintenance) or 500, inside HTTP 200 as the gateway
-	// does. Nothing is processed: no task is created, no credit charged.
-	Code int
-	// Msg is the envelope message of an overridden answer; default a
-	// description of Code.
-	Msg string
-	// MessageKey answers the overridden envelope's text under `message`
-	// instead of `msg`: the gateway's documented error schemas use both
-	// names.
-	MessageKey bool
-	// Drop closes the connection without answering and without processing
-	// the request.
-	Drop bool
-	// DropAfterCreate processes the request (a create really creates and
-	// charges) and then closes the connection without answering: the
-	// client cannot know the outcome.
-	DropAfterCreate bool
-	// Delay holds the request this long first (or until the client gives
-	// up), then applies the other effects or processes it normally.
-	Delay time.Duration
-	// Body, when set, is answered verbatim (with HTTPStatus, default 200)
-	// instead of an envelope: malformed, truncated or huge answers.
-	Body string
-}
+// Fault is an injected misbehaviour for the requests it matches: see
+// fault.Fault. Of its gateway-specific fields this simulator reads Code, Msg
+// and MessageKey.
+type Fault = fault.Fault
 
 // Inject adds a fault; faults are tried in the order they were injected
 // and the first match applies (one fault per request). Faults apply before
@@ -67,9 +26,7 @@ func (g *Gateway) ClearFaults() { g.faults.Clear() }
 // downloads (under FilesPrefix) are not API requests.
 func (g *Gateway) takeFault(method, path string) (Fault, bool) {
 	api := !strings.HasPrefix(path, FilesPrefix)
-	return g.faults.Take(func(f Fault) bool {
-		return fault.Rule{Method: f.Method, Path: f.Path}.Matches(method, path, api)
-	})
+	return g.faults.Take(func(f Fault) bool { return f.Matches(method, path, api) })
 }
 
 // defaultFaultMsg describes an injected envelope code with the gateway's
@@ -102,13 +59,12 @@ func defaultFaultMsg(code int) string {
 // applyFault performs f and reports whether the request should still be
 // routed normally.
 func (g *Gateway) applyFault(w http.ResponseWriter, r *http.Request, f Fault) bool {
-	fx := fault.Effects{Delay: f.Delay, BodyLimit: maxBodyBytes, Drop: f.Drop, DropAfterHandling: f.DropAfterCreate}
 	answer := func(w http.ResponseWriter) bool { return g.answerFault(w, f) }
-	return !fx.Apply(w, r, answer, func(w http.ResponseWriter) { g.route(w, r) })
+	return !f.Effects(maxBodyBytes).Apply(w, r, answer, func(w http.ResponseWriter) { g.route(w, r) })
 }
 
-// answerFault answers a Body or envelope (Code/HTTPStatus) fault and reports
-// whether f has one.
+// answerFault answers a Body or envelope (Code/Status) fault, with its
+// RetryAfter, and reports whether f has one.
 func (g *Gateway) answerFault(w http.ResponseWriter, f Fault) bool {
 	switch {
 	case f.Body != "":
@@ -122,9 +78,11 @@ func (g *Gateway) answerFault(w http.ResponseWriter, f Fault) bool {
 			g.stats.Codes[*env.Code]++
 			g.mu.Unlock()
 		}
-		fault.WriteBody(w, f.HTTPStatus, "application/json", f.Body)
-	case f.Code != 0 || (f.HTTPStatus != 0 && f.HTTPStatus != http.StatusOK):
-		status, code := f.HTTPStatus, f.Code
+		f.SetRetryAfter(w.Header())
+		fault.WriteBody(w, f.Status, "application/json", f.Body)
+	case f.Code != 0 || (f.Status != 0 && f.Status != http.StatusOK):
+		f.SetRetryAfter(w.Header())
+		status, code := f.Status, f.Code
 		if status == 0 {
 			status = http.StatusOK
 		}

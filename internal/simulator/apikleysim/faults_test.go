@@ -21,15 +21,19 @@ func TestEnvelopeFaults(t *testing.T) {
 		wantHTTP   int
 		wantCode   int
 		wantMsg    string
+		wantRetry  string // the Retry-After header
 		wantCreate int
 	}{
-		{"429 inside HTTP 200", Fault{Path: PathGenerate, Code: 429}, 200, 429, "Rate Limited", 0},
-		{"455 maintenance", Fault{Method: http.MethodPost, Code: 455}, 200, 455, "maintenance", 0},
-		{"500 with message", Fault{Path: PathGenerate, Code: 500, Msg: "boom"}, 200, 500, "boom", 0},
-		{"HTTP 503 only", Fault{Path: PathGenerate, HTTPStatus: 503}, 503, 503, "Service Unavailable", 0},
-		{"HTTP 401 with code", Fault{HTTPStatus: 401, Code: 401}, 401, 401, "Unauthorized", 0},
-		{"other path untouched", Fault{Path: PathExtend, Code: 500}, 200, 200, "success", 1},
-		{"other method untouched", Fault{Method: http.MethodGet, Code: 500}, 200, 200, "success", 1},
+		{"429 inside HTTP 200", Fault{Path: PathGenerate, Code: 429}, 200, 429, "Rate Limited", "", 0},
+		{"455 maintenance", Fault{Method: http.MethodPost, Code: 455}, 200, 455, "maintenance", "", 0},
+		{"500 with message", Fault{Path: PathGenerate, Code: 500, Msg: "boom"}, 200, 500, "boom", "", 0},
+		{"HTTP 503 only", Fault{Path: PathGenerate, Status: 503}, 503, 503, "Service Unavailable", "", 0},
+		{"HTTP 401 with code", Fault{Status: 401, Code: 401}, 401, 401, "Unauthorized", "", 0},
+		{"429 with Retry-After", Fault{Path: PathGenerate, Code: 429, RetryAfter: "17"}, 200, 429, "Rate Limited", "17", 0},
+		{"HTTP 503 with Retry-After", Fault{Path: PathGenerate, Status: 503, RetryAfter: "30"}, 503, 503, "Service Unavailable", "30", 0},
+		{"other path untouched", Fault{Path: PathExtend, Code: 500}, 200, 200, "success", "", 1},
+		{"other method untouched", Fault{Method: http.MethodGet, Code: 500}, 200, 200, "success", "", 1},
+		{"no Retry-After when untouched", Fault{Path: PathExtend, Code: 429, RetryAfter: "17"}, 200, 200, "success", "", 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -39,6 +43,9 @@ func TestEnvelopeFaults(t *testing.T) {
 			a := call(t, srv, http.MethodPost, PathGenerate, genBody)
 			if a.HTTP != tc.wantHTTP || a.Code != tc.wantCode || !strings.Contains(a.Msg, tc.wantMsg) {
 				t.Errorf("HTTP %d code %d msg %q, want HTTP %d code %d msg ~%q", a.HTTP, a.Code, a.Msg, tc.wantHTTP, tc.wantCode, tc.wantMsg)
+			}
+			if got := a.Header.Get("Retry-After"); got != tc.wantRetry {
+				t.Errorf("Retry-After %q, want %q", got, tc.wantRetry)
 			}
 			s := g.Stats()
 			if s.Creates != tc.wantCreate || s.Codes[tc.wantCode] != 1 {
@@ -87,11 +94,12 @@ func TestBodyFault(t *testing.T) {
 	g := New(Options{})
 	srv := start(t, g)
 	g.Inject(Fault{Path: PathRecordDetail, Body: `{"code":200,"msg":"success","data":{"taskId":`, Times: 1})
-	g.Inject(Fault{Path: PathRecordDetail, Body: `<html>bad gateway</html>`, HTTPStatus: 502, Times: 1})
+	g.Inject(Fault{Path: PathRecordDetail, Body: `<html>bad gateway</html>`, Status: 502, RetryAfter: "9", Times: 1})
 	for _, want := range []struct {
-		status int
-		body   string
-	}{{200, `{"code":200,"msg":"success","data":{"taskId":`}, {502, `<html>bad gateway</html>`}} {
+		status     int
+		body       string
+		retryAfter string
+	}{{200, `{"code":200,"msg":"success","data":{"taskId":`, ""}, {502, `<html>bad gateway</html>`, "9"}} {
 		resp, err := srv.Client().Get(srv.URL + PathRecordDetail + "?taskId=x")
 		if err != nil {
 			t.Fatal(err)
@@ -100,6 +108,9 @@ func TestBodyFault(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != want.status || string(b) != want.body {
 			t.Errorf("got %d %q, want %d %q", resp.StatusCode, b, want.status, want.body)
+		}
+		if got := resp.Header.Get("Retry-After"); got != want.retryAfter {
+			t.Errorf("Retry-After %q, want %q", got, want.retryAfter)
 		}
 	}
 }
@@ -221,7 +232,7 @@ func TestFaultMatching(t *testing.T) {
 		t.Errorf("API not hit: %d", a.Code)
 	}
 	g.ClearFaults()
-	g.Inject(Fault{Path: FilesPrefix, HTTPStatus: 503})
+	g.Inject(Fault{Path: FilesPrefix, Status: 503})
 	if s := download(); s != 503 {
 		t.Errorf("files fault: %d", s)
 	}

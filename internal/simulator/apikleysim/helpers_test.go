@@ -37,13 +37,14 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// answer is a decoded envelope plus the HTTP status.
+// answer is a decoded envelope plus the HTTP status and headers.
 type answer struct {
-	HTTP int
-	Code int             `json:"code"`
-	Msg  string          `json:"msg"`
-	Data json.RawMessage `json:"data"`
-	Raw  []byte
+	HTTP   int
+	Header http.Header
+	Code   int             `json:"code"`
+	Msg    string          `json:"msg"`
+	Data   json.RawMessage `json:"data"`
+	Raw    []byte
 }
 
 // start serves g on loopback and closes both at the end of the test.
@@ -96,7 +97,7 @@ func callKey(t *testing.T, srv *httptest.Server, key, method, path string, body 
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := answer{HTTP: resp.StatusCode, Raw: raw}
+	a := answer{HTTP: resp.StatusCode, Header: resp.Header, Raw: raw}
 	if err := json.Unmarshal(raw, &a); err != nil {
 		t.Fatalf("%s %s: answer is not an envelope: %v: %s", method, path, err, raw)
 	}

@@ -42,6 +42,89 @@ func TestRuleMatches(t *testing.T) {
 	}
 }
 
+// A Fault matches with its Method and Path as a Rule and ignores its other
+// fields.
+func TestFaultMatches(t *testing.T) {
+	tests := []struct {
+		name   string
+		f      Fault
+		method string
+		path   string
+		api    bool
+		want   bool
+	}{
+		{"empty fault hits an API request", Fault{Status: 503}, "GET", "/tasks/x", true, true},
+		{"empty path never hits a download", Fault{Code: 500, Times: -1}, "GET", "/files/x.mp4", false, false},
+		{"method", Fault{Method: "post", Drop: true}, "POST", "/gen3/video", true, true},
+		{"other method", Fault{Method: "POST", Delay: time.Second}, "GET", "/gen3/video", true, false},
+		{"path prefix", Fault{Path: "/tasks/", Body: "{"}, "GET", "/tasks/x", true, true},
+		{"other path", Fault{Path: "/tasks/"}, "GET", "/assets/x", true, false},
+		{"path hits a download", Fault{Path: "/files/"}, "GET", "/files/x.mp4", false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.f.Matches(tc.method, tc.path, tc.api); got != tc.want {
+				t.Errorf("Matches(%q, %q, %v) = %v, want %v", tc.method, tc.path, tc.api, got, tc.want)
+			}
+			rule := Rule{Method: tc.f.Method, Path: tc.f.Path}
+			if want := rule.Matches(tc.method, tc.path, tc.api); tc.want != want {
+				t.Errorf("the table says %v, Rule.Matches says %v", tc.want, want)
+			}
+		})
+	}
+}
+
+// Effects carries over a Fault's gateway-independent fields and the body
+// limit, and nothing of its answer.
+func TestFaultEffects(t *testing.T) {
+	tests := []struct {
+		name  string
+		f     Fault
+		limit int64
+		want  Effects
+	}{
+		{"no effect", Fault{}, 0, Effects{}},
+		{"answer fields only", Fault{Method: "POST", Path: "/x", Times: 3, Status: 429, Busy429: true, RetryAfter: "5", Code: 455, Msg: "m", MessageKey: true, Body: "{}"}, 0, Effects{}},
+		{"delay with a body limit", Fault{Delay: time.Second}, 1 << 20, Effects{Delay: time.Second, BodyLimit: 1 << 20}},
+		{"drop", Fault{Drop: true, Status: 503}, 0, Effects{Drop: true}},
+		{"drop after create", Fault{DropAfterCreate: true}, 7, Effects{BodyLimit: 7, DropAfterHandling: true}},
+		{"all of them", Fault{Delay: time.Millisecond, Drop: true, DropAfterCreate: true}, 1, Effects{Delay: time.Millisecond, BodyLimit: 1, Drop: true, DropAfterHandling: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.f.Effects(tc.limit); got != tc.want {
+				t.Errorf("Effects(%d) = %+v, want %+v", tc.limit, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFaultSetRetryAfter(t *testing.T) {
+	tests := []struct {
+		name   string
+		f      Fault
+		before string // a Retry-After already set ("" for none)
+		want   []string
+	}{
+		{"unset", Fault{Status: 429}, "", nil},
+		{"unset keeps one already set", Fault{Status: 429}, "1", []string{"1"}},
+		{"seconds", Fault{Status: 429, RetryAfter: "17"}, "", []string{"17"}},
+		{"replaces one already set", Fault{RetryAfter: "Wed, 21 Oct 2015 07:28:00 GMT"}, "1", []string{"Wed, 21 Oct 2015 07:28:00 GMT"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := http.Header{}
+			if tc.before != "" {
+				h.Set("Retry-After", tc.before)
+			}
+			tc.f.SetRetryAfter(h)
+			if got := h.Values("Retry-After"); strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("Retry-After %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 // taken takes n times from q with match and returns what came out ("" for
 // nothing).
 func taken(q *Queue[string], n int, match func(string) bool) []string {
