@@ -12,12 +12,15 @@
 //     with capped exponential backoff and jitter, never past the deadline.
 //   - Creates (generate, extend) answered code 429 (rate limited) or 455
 //     (maintenance) created nothing, so they are resubmitted after a 10-30 s
-//     jittered wait until the context ends. Code 500, an HTTP 5xx, a lost
-//     connection or an unreadable success answer leave the outcome unknown:
-//     the error is, or wraps, a *transport.OutcomeUnknownError whose cause
-//     (an *APIError, a *DecodeError, a connection error) says what
-//     happened; IsOutcomeUnknown reports it. It is never resubmitted
-//     blindly (no idempotency key).
+//     jittered wait until the context ends. A code (or, without an
+//     envelope, an HTTP status) that does not prove a refusal (408, 5xx
+//     except 501 and 505: transport.CreateOutcomeUnknown, the rule both
+//     gateways share), a lost connection or an unreadable success answer
+//     leave the outcome unknown: the error is, or wraps, a
+//     *transport.OutcomeUnknownError whose cause (an *APIError, a
+//     *DecodeError, a connection error) says what happened;
+//     IsOutcomeUnknown reports it. It is never resubmitted blindly (no
+//     idempotency key).
 package apikley
 
 import (
@@ -289,14 +292,6 @@ func (c *Client) read(ctx context.Context, path string, q url.Values) ([]byte, j
 // be resubmitted: 429 (rate limited) and 455 (maintenance).
 func createBusy(code int) bool { return code == 429 || code == 455 }
 
-// createUnknown reports codes after which a create may have happened:
-// 500 and other server-side failures, and 408 (the upstream timed out
-// after accepting work). 501 and 505 say the feature is not offered, so
-// nothing was created.
-func createUnknown(code int) bool {
-	return code == 408 || (code >= 500 && code != 501 && code != 505)
-}
-
 // create POSTs a generate/extend body and returns the new task id.
 func (c *Client) create(ctx context.Context, path string, body any) (string, error) {
 	b, err := json.Marshal(body)
@@ -320,7 +315,10 @@ func (c *Client) create(ctx context.Context, path string, body any) (string, err
 			if !ok {
 				return "", err
 			}
-			if createUnknown(ae.Code) {
+			// ae.Code is the envelope's code, which mirrors HTTP statuses,
+			// or the HTTP status when the answer had no envelope: the
+			// gateway's own word when it gave one, else the proxy's.
+			if transport.CreateOutcomeUnknown(ae.Code) {
 				return "", outcomeUnknown(path, resp, err)
 			}
 			// HTTP 429 was already resubmitted by the transport until the

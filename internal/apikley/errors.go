@@ -179,8 +179,10 @@ func snippet(b []byte) string {
 // may have taken effect: the gateway may have created, and will charge for,
 // a task whose id never reached us. Such errors are, or wrap, a
 // *transport.OutcomeUnknownError, whatever detected it: the transport (the
-// connection was lost mid-request) or this package (code 500 or 408, an
-// HTTP 5xx, or a success answer without a readable task id), in which case
+// connection was lost mid-request) or this package (a code or HTTP status
+// that does not prove a refusal, such as 500, 408 or an HTTP 504: see
+// transport.CreateOutcomeUnknown; or a success answer without a readable
+// task id), in which case
 // its cause is the *APIError or *DecodeError describing the answer. A create
 // is never resubmitted then, because the gateway has no idempotency key and
 // a second POST is a second paid task: the user should look for the task in

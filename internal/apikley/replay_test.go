@@ -245,7 +245,8 @@ func TestCreateOutcomeUnknown(t *testing.T) {
 		drop bool // close the connection after reading the request
 		// status is the OutcomeUnknownError's StatusCode.
 		status int
-		// apiCode, apiHTTP: the *APIError cause's Code and HTTPStatus (0: none).
+		// apiCode, apiHTTP: the *APIError cause's Code and HTTPStatus
+		// (apiHTTP 0: no *APIError cause).
 		apiCode, apiHTTP int
 		// decode: the cause is a *DecodeError wrapping decodeErr (if set).
 		decode    bool
@@ -257,6 +258,12 @@ func TestCreateOutcomeUnknown(t *testing.T) {
 		{name: "code 408", rep: reply{200, env(408, "Upstream has produced no result for over 10 minutes", nil)}, status: 200, apiCode: 408, apiHTTP: 200},
 		{name: "HTTP 500 envelope", rep: reply{500, env(500, "Server Error", nil)}, status: 500, apiCode: 500, apiHTTP: 500},
 		{name: "HTTP 502 HTML", rep: reply{502, "<html>Bad Gateway</html>"}, status: 502, apiCode: 502, apiHTTP: 502},
+		{name: "HTTP 408 from a proxy", rep: reply{408, "<html>408 Request Time-out</html>"}, status: 408, apiCode: 408, apiHTTP: 408},
+		{name: "HTTP 504 from a proxy", rep: reply{504, "<html>Gateway Time-out</html>"}, status: 504, apiCode: 504, apiHTTP: 504},
+		{name: "HTTP 524 from a CDN", rep: reply{524, "<html>A timeout occurred</html>"}, status: 524, apiCode: 524, apiHTTP: 524},
+		{name: "HTTP 504 with code 200", rep: reply{504, env(200, "success", nil)}, status: 504, apiCode: 504, apiHTTP: 504},
+		{name: "undocumented code", rep: reply{200, env(10001, "upstream busy", nil)}, status: 200, apiCode: 10001, apiHTTP: 200},
+		{name: "code 0 with a task id", rep: reply{200, env(0, "ok", map[string]any{"taskId": "t-1"})}, status: 200, apiCode: 0, apiHTTP: 200},
 		{name: "HTTP 200 not JSON", rep: reply{200, "<html>ok?</html>"}, status: 200, decode: true},
 		{name: "HTTP 200 truncated", rep: reply{200, `{"code":200,"msg":"success","data":{"taskId":"ab`}, status: 200, decode: true},
 		{name: "code 200 without taskId", rep: reply{200, env(200, "success", map[string]any{})}, status: 200, decode: true, decodeErr: errNoID},
@@ -301,7 +308,7 @@ func TestCreateOutcomeUnknown(t *testing.T) {
 			}
 
 			ae, isAPI := asAPIError(err)
-			if isAPI != (tc.apiCode != 0) || (isAPI && (ae.Code != tc.apiCode || ae.HTTPStatus != tc.apiHTTP || ae.Path != PathGenerate)) {
+			if isAPI != (tc.apiHTTP != 0) || (isAPI && (ae.Code != tc.apiCode || ae.HTTPStatus != tc.apiHTTP || ae.Path != PathGenerate)) {
 				t.Errorf("APIError cause %+v (found %v), want code %d HTTP %d", ae, isAPI, tc.apiCode, tc.apiHTTP)
 			}
 			if isAPI && !strings.Contains(msg, ae.Error()) {
@@ -334,13 +341,32 @@ func TestExtendOutcomeUnknown(t *testing.T) {
 	}
 }
 
-// A 4xx without envelope on a create is a refusal, not an unknown outcome.
-func TestCreateHTTP4xxIsRefusal(t *testing.T) {
-	srv := newScripted(t, reply{403, "<html>Forbidden</html>"})
-	h := newHarness(t, srv.URL, nil)
-	_, err := h.c.Generate(context.Background(), validGenerate())
-	if ae, ok := asAPIError(err); !ok || ae.Code != 403 || IsOutcomeUnknown(err) || srv.count() != 1 {
-		t.Fatalf("err %v", err)
+// An answer that proves the create was refused (a 4xx other than 408, 501
+// or 505, in the envelope or as the HTTP status of an answer without one)
+// is a refusal, not an unknown outcome: transport.CreateOutcomeUnknown.
+func TestCreateRefusals(t *testing.T) {
+	cases := []struct {
+		name string
+		rep  reply
+		code int // the *APIError's Code
+	}{
+		{"HTTP 403 without envelope", reply{403, "<html>Forbidden</html>"}, 403},
+		{"code 401", reply{200, env(401, "Unauthorized", nil)}, 401},
+		{"code 402", reply{200, env(402, "Insufficient credits", nil)}, 402},
+		{"code 422", reply{200, env(422, "Validation Error", nil)}, 422},
+		{"code 501", reply{200, env(501, "Generation Failed", nil)}, 501},
+		{"code 505", reply{200, env(505, "Feature Disabled", nil)}, 505},
+		{"HTTP 501 without envelope", reply{501, "Not Implemented"}, 501},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newScripted(t, tc.rep)
+			h := newHarness(t, srv.URL, nil)
+			_, err := h.c.Generate(context.Background(), validGenerate())
+			if ae, ok := asAPIError(err); !ok || ae.Code != tc.code || IsOutcomeUnknown(err) || srv.count() != 1 {
+				t.Fatalf("err %v after %d requests", err, srv.count())
+			}
+		})
 	}
 }
 

@@ -275,12 +275,15 @@ func TestSimReadsRideOutFaults(t *testing.T) {
 }
 
 // A create whose connection drops after the gateway created the task, or
-// that is answered 500, is not resubmitted: one request, outcome unknown.
+// that is answered code 500, HTTP 408 or a 5xx, is not resubmitted: one
+// request, outcome unknown.
 func TestSimCreateNeverSentTwice(t *testing.T) {
 	for _, f := range []apikleysim.Fault{
 		{Path: apikleysim.PathGenerate, DropAfterCreate: true, Times: 1},
 		{Path: apikleysim.PathGenerate, Code: 500, Times: 1},
 		{Path: apikleysim.PathGenerate, Status: 502, Times: 1},
+		{Path: apikleysim.PathGenerate, Status: 504, Times: 1},
+		{Path: apikleysim.PathGenerate, Status: 408, Times: 1},
 		{Path: apikleysim.PathGenerate, Body: `{"code":200,"msg":"success","data":{"taskId":`, Times: 1},
 	} {
 		s := newSim(t, apikleysim.Options{}, nil)

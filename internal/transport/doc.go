@@ -10,7 +10,10 @@
 //     connection was refused before anything was sent. Any other failure
 //     after the request may have reached the server is reported as an
 //     *OutcomeUnknownError and never retried, because the gateways have no
-//     idempotency key and a second POST is a second paid task.
+//     idempotency key and a second POST is a second paid task. Which
+//     answers leave a create's outcome unknown (408, 5xx except 501 and
+//     505, a success without an id) is decided by CreateOutcomeUnknown,
+//     for both gateways.
 //   - Response bodies are read with a size cap, and logs carry only the
 //     method, the URL path, the status and timings: never headers (the
 //     Authorization token), query strings or bodies.

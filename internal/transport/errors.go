@@ -14,9 +14,9 @@ import (
 // the connection was reset or closed after the request was written, the
 // answer timed out, the caller's context ended mid-flight, or the answer
 // could not be read. The gateway clients return it too, wrapping their own
-// error as the cause, when an answer did arrive but proves nothing: a 5xx
-// (which a proxy can send after the server acted) or a success without a
-// readable id. The server may have acted on the request, so it is never
+// error as the cause, when an answer did arrive but proves nothing: a
+// status for which CreateOutcomeUnknown holds (a 408 or 5xx, which a proxy
+// can send after the server acted) or a success without a readable id. The server may have acted on the request, so it is never
 // retried automatically; callers should tell the user that the gateway may
 // have created the resource and how to check. It is the only type that
 // means this: errors.As(err, new(*OutcomeUnknownError)) is the whole test.

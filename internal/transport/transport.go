@@ -229,7 +229,7 @@ func (c *Client) do(ctx context.Context, r Request) (*Response, error) {
 					reason = "HTTP 429 (body unreadable), nothing was created"
 					break
 				}
-				if resp.StatusCode >= 400 && resp.StatusCode < 500 {
+				if !CreateOutcomeUnknown(resp.StatusCode) {
 					return nil, &RequestError{Method: method, URL: path, Attempts: attempt, Err: err}
 				}
 				return nil, &OutcomeUnknownError{Method: method, URL: path, StatusCode: resp.StatusCode, Err: err}

@@ -561,6 +561,9 @@ func TestBodyCap(t *testing.T) {
 		{"large GET", 1 << 20, 1024, true, 200, true, false},
 		{"over cap POST 200 is outcome unknown", 100, 64, false, 200, true, true},
 		{"over cap POST 400 is a plain error", 100, 64, false, 400, true, false},
+		{"over cap POST 408 is outcome unknown", 100, 64, false, 408, true, true},
+		{"over cap POST 504 is outcome unknown", 100, 64, false, 504, true, true},
+		{"over cap POST 501 is a plain error", 100, 64, false, 501, true, false},
 		{"default cap ok", 1 << 20, 0, true, 200, false, false},
 	}
 	for _, tc := range tests {

@@ -88,9 +88,10 @@ type call struct {
 	id          string // the task/asset id addressed, for errors
 }
 
-// send performs the call and turns non-2xx answers into *APIError. A 5xx
-// other than 501 to a non-idempotent call (a create, an upload) may come
-// from a proxy after the gateway acted, so its *APIError is wrapped in a
+// send performs the call and turns non-2xx answers into *APIError. When
+// such an answer to a non-idempotent call (a create, an upload) does not
+// prove a refusal (transport.CreateOutcomeUnknown: a 408 or 5xx, which a
+// proxy can send after the gateway acted), its *APIError is wrapped in a
 // *transport.OutcomeUnknownError: errors.As still finds the status and the
 // gateway's message, and the caller sees the one unknown-outcome type.
 func (c *Client) send(ctx context.Context, k call) (*transport.Response, error) {
@@ -118,7 +119,7 @@ func (c *Client) send(ctx context.Context, k call) (*transport.Response, error) 
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		ae := newAPIError(k.method, k.path, k.id, resp.StatusCode, resp.Header, resp.Body)
-		if !k.idempotent && resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented {
+		if !k.idempotent && transport.CreateOutcomeUnknown(resp.StatusCode) {
 			return resp, outcomeUnknown(k.method, k.path, resp.StatusCode, ae)
 		}
 		return resp, ae
@@ -175,7 +176,7 @@ func (c *Client) CreateGen3TurboExpand(ctx context.Context, r *Gen3TurboExpandRe
 // create posts a paid generation. It is resubmitted only after 429 (the
 // gateway created nothing) or a refused connection, waiting for capacity
 // until ctx ends; when the outcome is unknown (connection lost after
-// sending, a 5xx, or a 2xx answer without a readable taskId) the error is,
+// sending, a 408 or 5xx, or a 2xx answer without a readable taskId) the error is,
 // or wraps, a *transport.OutcomeUnknownError (IsOutcomeUnknown) and nothing
 // is resent.
 func (c *Client) create(ctx context.Context, path string, req any) (*Task, error) {

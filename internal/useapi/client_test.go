@@ -1126,7 +1126,8 @@ func outcomeCalls() []outcomeCall {
 // *transport.OutcomeUnknownError, the one type callers test for, and the
 // error describing the answer (*APIError with its status and message,
 // *DecodeError, *transport.BodyTooLargeError) stays reachable as its cause.
-// A 501 or a 4xx is a refusal, not an unknown outcome.
+// A 501, a 505 or a 4xx other than 408 is a refusal, not an unknown
+// outcome (transport.CreateOutcomeUnknown).
 func TestOutcomeUnknownIsTheTransportType(t *testing.T) {
 	type want struct {
 		unknown  bool
@@ -1157,6 +1158,14 @@ func TestOutcomeUnknownIsTheTransportType(t *testing.T) {
 		{"504", func(w http.ResponseWriter, r *http.Request) {
 			reply(w, 504, []byte(`{"error":"Gateway Timeout"}`))
 		}, want{unknown: true, status: 504, apiCode: 504, apiMsg: "Gateway Timeout"}},
+		{"408 from a proxy", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(408)
+			_, _ = w.Write([]byte("<html><body><h1>408 Request Time-out</h1></body></html>"))
+		}, want{unknown: true, status: 408, apiCode: 408, apiMsg: "Request Time-out"}},
+		{"524 from a CDN", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(524)
+			_, _ = w.Write([]byte("<html><body>A timeout occurred</body></html>"))
+		}, want{unknown: true, status: 524, apiCode: 524, apiMsg: "A timeout occurred"}},
 		{"200 without an id", func(w http.ResponseWriter, r *http.Request) {
 			reply(w, 200, []byte(`{"name":"x","status":"PENDING"}`))
 		}, want{unknown: true, status: 200, decode: "the answer has no "}},
@@ -1172,6 +1181,12 @@ func TestOutcomeUnknownIsTheTransportType(t *testing.T) {
 		{"501 is a refusal", func(w http.ResponseWriter, r *http.Request) {
 			reply(w, 501, []byte(`{"error":"Not Implemented"}`))
 		}, want{apiCode: 501, apiMsg: "Not Implemented"}},
+		{"505 is a refusal", func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 505, []byte(`{"error":"HTTP Version Not Supported"}`))
+		}, want{apiCode: 505, apiMsg: "HTTP Version Not Supported"}},
+		{"412 is a refusal", func(w http.ResponseWriter, r *http.Request) {
+			reply(w, 412, []byte(`{"error":"Insufficient credits","code":412}`))
+		}, want{apiCode: 412, apiMsg: "Insufficient credits"}},
 		{"400 is a refusal", func(w http.ResponseWriter, r *http.Request) {
 			reply(w, 400, []byte(`{"error":"bad input","code":400}`))
 		}, want{apiCode: 400, apiMsg: "bad input"}},

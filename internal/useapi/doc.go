@@ -10,11 +10,11 @@
 //     created; the client then waits for account capacity until the
 //     context ends. When a create or upload may have taken effect without
 //     a usable answer (connection lost after sending, a 2xx without a
-//     taskId, a 5xx), the error is, or wraps, a
-//     *transport.OutcomeUnknownError, the one type that means this (the
-//     *APIError or *DecodeError describing the answer is its cause), and
-//     IsOutcomeUnknown reports it, so the caller can say so instead of
-//     paying twice.
+//     taskId, a 408 or 5xx: transport.CreateOutcomeUnknown), the error
+//     is, or wraps, a *transport.OutcomeUnknownError, the one type that
+//     means this (the *APIError or *DecodeError describing the answer is
+//     its cause), and IsOutcomeUnknown reports it, so the caller can say
+//     so instead of paying twice.
 //   - WaitForTask polls adaptively, and on cancellation returns the last
 //     status seen so no task id or status is lost.
 //   - Answers are decoded leniently: fields that change shape between task

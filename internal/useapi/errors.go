@@ -150,11 +150,12 @@ func IsModerated(err error) bool { return statusIs(err, http.StatusUnprocessable
 // although no usable answer came back. Every such error of this package
 // is, or wraps, a *transport.OutcomeUnknownError: the connection broke
 // after the request was sent (the transport's own error), the gateway
-// answered 5xx, which a proxy in front of it can send after the task was
-// created (the cause is the *APIError), or a 2xx answer had no readable
-// taskId/assetId (the cause is a *DecodeError). The provider must not
-// silently resubmit then: it should tell the user to look for the task
-// before applying again.
+// answered a status that does not prove a refusal (a 408 or 5xx, which a
+// proxy in front of it can send after the task was created: see
+// transport.CreateOutcomeUnknown; the cause is the *APIError), or a 2xx
+// answer had no readable taskId/assetId (the cause is a *DecodeError). The
+// provider must not silently resubmit then: it should tell the user to
+// look for the task before applying again.
 func IsOutcomeUnknown(err error) bool {
 	var ou *transport.OutcomeUnknownError
 	return errors.As(err, &ou)
