@@ -99,6 +99,13 @@ resource "runway_apikley_video" "clip" {
 			sim.Stats().Creates, ak.Stats().Creates, sim.PendingFaults())
 	}
 
+	// The endpoints in use are logged (redacted, which leaves these whole).
+	for _, field := range []string{"useapi_endpoint=" + sim.endpoint, "apikley_endpoint=" + ak.endpoint} {
+		if !strings.Contains(log, field) {
+			t.Errorf("the log has no %s", field)
+		}
+	}
+
 	// Every attempt, refused or not, is one "HTTP request" line; the
 	// refusals are followed by a "retrying request" warning.
 	for _, c := range []struct {
@@ -116,5 +123,74 @@ resource "runway_apikley_video" "clip" {
 		if !logLine(log, c.msg, c.method, c.path, c.status) {
 			t.Errorf("no %q line for the %s: method=%s path=%s status=%s", c.msg, c.what, c.method, c.path, c.status)
 		}
+	}
+}
+
+// An endpoint from the environment with a password or a key in it is
+// refused even when its gateway's credential is unset (so the gateway
+// would not be used), as a configured one is, and the password or key
+// appears neither in the error nor in the TRACE log. The other gateway
+// works, so the run gets as far as configuring the provider.
+func TestLogging_endpointCredentialsNeverLogged(t *testing.T) {
+	t.Parallel()
+	const password, queryKey, fragToken = "hunter2-endpoint-pass", "s3cr3t-endpoint-key", "fr4g-endpoint-token"
+	leaky := fmt.Sprintf("https://user:%s@gateway.example/v1?key=%s#token=%s", password, queryKey, fragToken)
+	sim := newTestSim(t, simulator.Options{})
+	ak := newTestApikley(t, apikleysim.Options{})
+	cases := []struct {
+		name, config, wantSummary string
+		env                       []string
+	}{
+		{
+			name: "USEAPI_ENDPOINT without a token",
+			config: fmt.Sprintf(`
+provider "runway" {
+  apikley = {
+    api_key  = %q
+    endpoint = %q
+  }
+}
+
+data "runway_apikley_credits" "c" {}
+`, apikleyTestKey, ak.endpoint),
+			wantSummary: "Invalid useapi.net endpoint in USEAPI_ENDPOINT",
+			env:         []string{"USEAPI_ENDPOINT=" + leaky},
+		},
+		{
+			name: "APIKLEY_ENDPOINT without a key",
+			config: fmt.Sprintf(`
+provider "runway" {
+  endpoint  = %q
+  api_token = %q
+}
+
+data "runway_credits" "c" {}
+`, sim.endpoint, simulatorToken),
+			wantSummary: "Invalid Apikley endpoint in APIKLEY_ENDPOINT",
+			env:         []string{"APIKLEY_ENDPOINT=" + leaky},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			logPath := filepath.Join(t.TempDir(), "terraform.log")
+			ws := newWorkspace(t, tc.config, append(tc.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)...)
+			out, code := ws.run("plan", "-input=false")
+			if code == 0 || !strings.Contains(out, tc.wantSummary) || !strings.Contains(out, "REDACTED") {
+				t.Errorf("plan exited %d, want an error %q quoting the endpoint redacted:\n%s", code, tc.wantSummary, out)
+			}
+			raw, err := os.ReadFile(logPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for where, text := range map[string]string{"output": out, "TRACE log": string(raw)} {
+				for _, secret := range []string{password, queryKey, fragToken} {
+					if i := strings.Index(text, secret); i >= 0 {
+						start := max(0, strings.LastIndex(text[:i], "\n"))
+						t.Errorf("the %s contains %q:\n%s", where, secret, text[start:min(len(text), i+200)])
+					}
+				}
+			}
+		})
 	}
 }

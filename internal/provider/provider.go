@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -220,6 +221,19 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	apikleyKey, apikleyEndpoint := data.credentials(ak.APIKey, envApikleyAPIKey, ak.Endpoint, envApikleyEndpoint, apikley.DefaultEndpoint)
 	ctx = maskSecrets(ctx, data.secrets)
 
+	// Both endpoints are checked whether or not their gateway will be used,
+	// as the schema checks the `endpoint` arguments: one taken from the
+	// environment would otherwise go unchecked until its credential is set.
+	if !cfg.Endpoint.IsUnknown() {
+		checkEndpoint(&resp.Diagnostics, "useapi.net", path.Root("endpoint"), cfg.Endpoint, envUseapiEndpoint, endpoint)
+	}
+	if !cfg.Apikley.IsUnknown() && !ak.Endpoint.IsUnknown() {
+		checkEndpoint(&resp.Diagnostics, "Apikley", path.Root("apikley").AtName("endpoint"), ak.Endpoint, envApikleyEndpoint, apikleyEndpoint)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
 	data.creditRates = map[string]int64{}
 	for model, rate := range defaultCreditRates {
 		data.creditRates[model] = rate
@@ -302,10 +316,12 @@ func (p *runwayProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		data.apikley = client
 	}
 
+	// Redacted even though checked: an endpoint still unknown at plan time
+	// left the environment's value unchecked.
 	tflog.Debug(ctx, "configured runway provider", map[string]any{
-		"apikley_endpoint":   apikleyEndpoint,
+		"apikley_endpoint":   transport.RedactEndpoint(apikleyEndpoint),
 		"apikley_configured": data.apikley != nil,
-		"useapi_endpoint":    endpoint,
+		"useapi_endpoint":    transport.RedactEndpoint(endpoint),
 		"useapi_configured":  data.useapi != nil,
 		"poll_interval":      pollInterval.String(),
 		"max_poll_interval":  maxPollInterval.String(),
@@ -343,6 +359,24 @@ func (p *runwayProvider) DataSources(_ context.Context) []func() datasource.Data
 		newCreditsDataSource,
 		newApikleyCreditsDataSource,
 	}
+}
+
+// checkEndpoint validates a gateway's endpoint (value), taken from the
+// argument at attr when configured, else from the environment variable env,
+// else the default. The error quotes the endpoint without any credential
+// in it and names where it came from.
+func checkEndpoint(diags *diag.Diagnostics, gateway string, attr path.Path, configured types.String, env, value string) {
+	_, err := transport.ValidateEndpoint(value)
+	if err == nil {
+		return
+	}
+	if configured.IsNull() || configured.ValueString() == "" {
+		diags.AddError("Invalid "+gateway+" endpoint in "+env,
+			fmt.Sprintf("The %s environment variable: %s. Nothing was sent to any gateway: fix or unset %s, then run the command again.", env, err, env))
+		return
+	}
+	diags.AddAttributeError(attr, "Invalid "+gateway+" endpoint",
+		fmt.Sprintf("%s. Nothing was sent to any gateway: fix the endpoint, then run the command again.", err))
 }
 
 // stringOrEnv returns the configured value, else the environment variable.

@@ -75,10 +75,18 @@ func unwrapURLParse(err error) error {
 	return err
 }
 
+// RedactEndpoint returns a gateway endpoint in a form safe to log: the
+// scheme, host and path, with any user name and password, query string or
+// fragment replaced by REDACTED. It accepts any text, including endpoints
+// that ValidateEndpoint would refuse or that do not parse, so a caller may
+// log an endpoint it has not validated (yet).
+func RedactEndpoint(raw string) string { return redactRaw(strings.TrimSpace(raw)) }
+
 // redactRaw hides, in an endpoint quoted by an error, what may be a
 // credential: the user name and password before the last '@' of the
-// authority, and the query (some APIs take keys there). It works on the raw
-// text because it also serves endpoints that do not parse.
+// authority, the query (some APIs take keys there) and the fragment (where
+// some put tokens). It works on the raw text because it also serves
+// endpoints that do not parse.
 func redactRaw(s string) string {
 	start := 0 // the authority, or what a user may have meant as one
 	if i := strings.Index(s, "://"); i >= 0 {
@@ -93,6 +101,9 @@ func redactRaw(s string) string {
 	}
 	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
 		s = s[:start] + "REDACTED" + rest[at:]
+	}
+	if h := strings.IndexByte(s, '#'); h >= 0 {
+		s = s[:h+1] + "REDACTED"
 	}
 	if q := strings.IndexByte(s, '?'); q >= 0 {
 		frag := ""
@@ -109,6 +120,9 @@ func redactUser(u *url.URL) string {
 	c.User = url.User("REDACTED")
 	if c.RawQuery != "" {
 		c.RawQuery = "REDACTED"
+	}
+	if c.Fragment != "" {
+		c.Fragment, c.RawFragment = "REDACTED", ""
 	}
 	return c.String()
 }

@@ -19,6 +19,8 @@ func TestValidateEndpointRedactsCredentials(t *testing.T) {
 		{"https://user:hunter2@api.useapi.net/v1?key=s3cr3t", "user name or password"},
 		{"https://api.useapi.net/v1?key=s3cr3t", "query string"},
 		{"https://api.useapi.net/v1?key=s3cr3t#frag", "query string or fragment"},
+		{"https://api.useapi.net/v1#token=s3cr3t", "query string or fragment"},
+		{"https://user:hunter2@api.useapi.net/v1#token=s3cr3t", "user name or password"},
 		{"//user:hunter2@api.useapi.net/v1", "user name or password"},
 		{"user:hunter2@api.useapi.net/v1?key=s3cr3t", "absolute URL"},
 		{"ftp://user:hunter2@api.useapi.net/", "user name or password"},
@@ -62,6 +64,33 @@ func TestValidateEndpointLoopbackLookalikes(t *testing.T) {
 		_, err := ValidateEndpoint(tc.raw)
 		if (err == nil) != tc.ok {
 			t.Errorf("ValidateEndpoint(%q) error = %v, want accepted = %v", tc.raw, err, tc.ok)
+		}
+	}
+}
+
+// RedactEndpoint keeps what identifies the gateway (scheme, host, path) and
+// hides what may be a credential, for endpoints valid or not.
+func TestRedactEndpoint(t *testing.T) {
+	tests := []struct{ raw, want string }{
+		{"https://api.useapi.net/v1/runwayml", "https://api.useapi.net/v1/runwayml"},
+		{"  http://127.0.0.1:8787/v1/runwayml/ ", "http://127.0.0.1:8787/v1/runwayml/"},
+		{"https://user:hunter2@api.useapi.net/v1", "https://REDACTED@api.useapi.net/v1"},
+		{"https://api.apikley.ru/?key=s3cr3t", "https://api.apikley.ru/?REDACTED"},
+		{"https://api.apikley.ru/#token=s3cr3t", "https://api.apikley.ru/#REDACTED"},
+		{"https://user:hunter2@api.apikley.ru/x?key=s3cr3t#token=s3cr3t", "https://REDACTED@api.apikley.ru/x?REDACTED#REDACTED"},
+		{"https://user:hunter2@api.useapi.net:bad/v1", "https://REDACTED@api.useapi.net:bad/v1"},
+		{"user:hunter2@api.useapi.net/v1?key=s3cr3t", "REDACTED@api.useapi.net/v1?REDACTED"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		got := RedactEndpoint(tc.raw)
+		if got != tc.want {
+			t.Errorf("RedactEndpoint(%q) = %q, want %q", tc.raw, got, tc.want)
+		}
+		for _, secret := range []string{"hunter2", "s3cr3t"} {
+			if strings.Contains(got, secret) {
+				t.Errorf("RedactEndpoint(%q) = %q repeats %q", tc.raw, got, secret)
+			}
 		}
 	}
 }
