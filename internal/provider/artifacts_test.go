@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,11 +63,58 @@ func TestURLSignatureWindow(t *testing.T) {
 	}
 }
 
+// FuzzURLSignatureWindow checks the properties that keep a refresh from
+// ever handing out a dead URL or a URL of another file, whatever the
+// gateway answers: stableURL picks old or fresh, never anything else; the
+// same URL is kept; a URL of another file (another path before "?") is
+// always taken; and an old URL is kept only when its signature is readable
+// and still valid now, in which case it was valid earlier too.
 func FuzzURLSignatureWindow(f *testing.F) {
-	f.Add("https://cdn.example.com/9a8b7c6d.mp4?_jwt=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3MjI0NzQyNDksImV4cCI6MTcyMjU2MDY0OX0.c2lnbmF0dXJl")
-	f.Add("https://x/y?_jwt=a.b.c")
-	f.Fuzz(func(t *testing.T, raw string) {
-		_, _, _ = urlSignatureWindow(raw)
-		_ = stableURL(raw, raw+"x", time.Now())
+	now := time.Unix(1_700_000_000, 0)
+	day := 24 * time.Hour
+	f.Add("https://cdn.example.com/9a8b7c6d.mp4?_jwt=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3MjI0NzQyNDksImV4cCI6MTcyMjU2MDY0OX0.c2lnbmF0dXJl",
+		"https://cdn.example.com/9a8b7c6d.mp4?_jwt=x", int32(0))
+	f.Add("https://x/y?_jwt=a.b.c", "https://x/y?_jwt=a.b.d", int32(0))
+	f.Add(signedURL("https://cdn.example.com/a.mp4", now.Add(-time.Hour), now.Add(day)),
+		signedURL("https://cdn.example.com/a.mp4", now, now.Add(day+time.Hour)), int32(0))
+	f.Add(signedURL("https://cdn.example.com/a.mp4", now.Add(-50*time.Minute), now.Add(10*time.Minute)),
+		signedURL("https://cdn.example.com/a.mp4", now, now.Add(day)), int32(-3600))
+	f.Add(signedURL("https://cdn.example.com/a.mp4", now, now.Add(day)),
+		signedURL("https://cdn.example.com/b.mp4", now, now.Add(day)), int32(60))
+	f.Add("", "https://cdn.example.com/a.mp4", int32(0))
+	f.Fuzz(func(t *testing.T, old, fresh string, offset int32) {
+		at := now.Add(time.Duration(offset) * time.Second)
+
+		iat, exp, ok := urlSignatureWindow(old)
+		if !ok && (!iat.IsZero() || !exp.IsZero()) {
+			t.Fatalf("urlSignatureWindow(%q) = %v, %v without ok", old, iat, exp)
+		}
+
+		got := stableURL(old, fresh, at)
+		if got != old && got != fresh {
+			t.Fatalf("stableURL(%q, %q) = %q: neither", old, fresh, got)
+		}
+		if same := stableURL(old, old, at); same != old {
+			t.Fatalf("stableURL(x, x) = %q, want x = %q", same, old)
+		}
+		if first := stableURL("", fresh, at); first != fresh {
+			t.Fatalf("stableURL(\"\", %q) = %q, want the fresh URL", fresh, first)
+		}
+		// Another file: another path before "?", any query after it.
+		other := stripQuery(old) + "x" + strings.TrimPrefix(fresh, stripQuery(fresh))
+		if o := stableURL(old, other, at); o != other {
+			t.Fatalf("stableURL(%q, %q) = %q, want the URL of the other file", old, other, o)
+		}
+		if got == old && old != fresh {
+			if !ok || !at.Before(exp) {
+				t.Fatalf("stableURL kept %q at %v, but its signature (ok %v) ends %v", old, at, ok, exp)
+			}
+			if stripQuery(old) != stripQuery(fresh) {
+				t.Fatalf("stableURL kept %q over %q, another file", old, fresh)
+			}
+			if earlier := stableURL(old, fresh, at.Add(-time.Hour)); earlier != old {
+				t.Fatalf("stableURL kept %q at %v but not an hour earlier", old, at)
+			}
+		}
 	})
 }
