@@ -147,7 +147,8 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.String{stringRuleValidator(durationRule{min: 10 * time.Millisecond})},
 			},
 			"credit_rates": schema.MapAttribute{
-				MarkdownDescription: "Credits per second of output by Runway model, used for `estimated_credits`. Keys: `gen2` " +
+				MarkdownDescription: "Credits per second of output by Runway model, used for the `estimated_credits` of useapi.net " +
+					"generations (Apikley generations are not priced). Keys: `gen2` " +
 					"(Gen-2, default 5), `gen3a` (Gen-3 Alpha, default 10), `gen3a_turbo` (Gen-3 Alpha Turbo, default 5), and " +
 					"`upscale` (`runway_video_upscale`, default 2), `gen4_aleph` (`runway_video_edit`, default 15), `act_two` " +
 					"(`runway_act_two`, no default), `image:<model>` for each model of `runway_image` (credits per image, no " +
@@ -162,8 +163,10 @@ func (p *runwayProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				},
 			},
 			"max_credits_per_apply": schema.Int64Attribute{
-				MarkdownDescription: "Refuse, at plan time, a plan whose new generations together are estimated above this many " +
-					"credits; the error lists each planned generation and its estimate. Unset: no limit.",
+				MarkdownDescription: "Refuse, at plan time, a plan whose new useapi.net generations together are estimated above " +
+					"this many Runway credits (their `estimated_credits`); the error lists each planned generation and its estimate. " +
+					"Apikley generations (`runway_apikley_*`) are not priced and not counted: Apikley charges them in its own " +
+					"credits. Unset: no limit.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
