@@ -38,11 +38,12 @@ var terraformPID = os.Getppid()
 func terraformGone() bool { return os.Getppid() != terraformPID }
 
 // openCrashJournal opens the journal at path ("" for the default, "off"
-// for none); the second result says why there is none.
-func openCrashJournal(path string) (*journal.Journal, string) {
+// for none). The error says why a journal that was not turned off cannot
+// be used.
+func openCrashJournal(path string) (*journal.Journal, error) {
 	switch path {
 	case "off":
-		return nil, "crash_journal is \"off\""
+		return nil, nil
 	case "":
 		dataDir := os.Getenv("TF_DATA_DIR")
 		if dataDir == "" {
@@ -52,9 +53,9 @@ func openCrashJournal(path string) (*journal.Journal, string) {
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Sprintf("the crash journal path %q cannot be resolved: %v", path, err)
+		return nil, fmt.Errorf("the crash journal path %q cannot be resolved: %w", path, err)
 	}
-	return journal.Open(abs), ""
+	return journal.Open(abs), nil
 }
 
 // generationKey is what makes two creates the same generation: the
@@ -102,6 +103,7 @@ func (r *generationResource[M, P, T]) claimOrphan(ctx context.Context, tasks tas
 	var none T
 	j := r.data.journal
 	if j == nil {
+		r.data.warnJournalUnusable(diags)
 		return none, nil, false
 	}
 	entry, rec, expired, err := j.Claim(key)
