@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -97,14 +98,31 @@ func (gs *capacityGates) busyWait(ctx context.Context, d time.Duration) error {
 
 type gateKey struct{}
 
-// withGate tells the client's busy hook which gate a create belongs to.
+// gatePass is one create's passage through its account's gate. holdsSlot
+// is set while the create holds a slot release handed it: a create that
+// then sends nothing, or is refused for another reason, passes the slot on
+// (notSubmitted) instead of losing it.
+type gatePass struct {
+	gate      *capacityGate
+	holdsSlot atomic.Bool
+}
+
+// withGate tells the client's busy hook which gate a create belongs to, and
+// starts the create's pass through it.
 func withGate(ctx context.Context, g *capacityGate) context.Context {
-	return context.WithValue(ctx, gateKey{}, g)
+	return context.WithValue(ctx, gateKey{}, &gatePass{gate: g})
+}
+
+func passFrom(ctx context.Context) *gatePass {
+	p, _ := ctx.Value(gateKey{}).(*gatePass)
+	return p
 }
 
 func gateFrom(ctx context.Context) *capacityGate {
-	g, _ := ctx.Value(gateKey{}).(*capacityGate)
-	return g
+	if p := passFrom(ctx); p != nil {
+		return p.gate
+	}
+	return nil
 }
 
 // assetAccount matches the account email inside a useapi.net asset id
@@ -196,6 +214,19 @@ func (g *capacityGate) submitted() {
 	g.mu.Unlock()
 }
 
+// notSubmitted ends the pass of a create that did not create a task with
+// err: a slot it was handed goes to the next queued create. Not after a 429
+// (the account had no room: there was no slot to pass), nor when the
+// outcome is unknown (a task may hold the slot now; if none does, the
+// fallback timer finds the slot).
+func (g *capacityGate) notSubmitted(ctx context.Context, err error) {
+	p := passFrom(ctx)
+	if p == nil || !p.holdsSlot.Swap(false) || useapi.IsBusy(err) || isOutcomeUnknown(err) {
+		return
+	}
+	g.release()
+}
+
 // track records a task this process waits for: its wait releases its slot
 // (finished), so no watcher polls it.
 func (g *capacityGate) track(taskID string) {
@@ -233,6 +264,11 @@ func (g *capacityGate) releaseTask(taskID string) {
 func (g *capacityGate) release() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.handOff()
+}
+
+// handOff is release with g.mu held.
+func (g *capacityGate) handOff() {
 	if len(g.waiters) == 0 {
 		g.full = false
 		return
@@ -276,7 +312,14 @@ func (g *capacityGate) watch(taskID string) {
 	}()
 }
 
+// wait queues a create until release hands it a slot (recorded on its
+// pass), its fallback timer lets it probe, or ctx ends.
 func (g *capacityGate) wait(ctx context.Context, d time.Duration) error {
+	pass := passFrom(ctx)
+	if pass != nil {
+		// Queued again after a 429: whatever it was handed was no slot.
+		pass.holdsSlot.Store(false)
+	}
 	ch := make(chan struct{})
 	g.mu.Lock()
 	g.waiters = append(g.waiters, ch)
@@ -288,9 +331,16 @@ func (g *capacityGate) wait(ctx context.Context, d time.Duration) error {
 	for {
 		select {
 		case <-ch:
+			if pass != nil {
+				pass.holdsSlot.Store(true)
+			}
 			return nil
 		case <-ctx.Done():
-			g.remove(ch)
+			if !g.remove(ch) {
+				// release handed this create a slot after ctx ended and
+				// before it left the queue: the slot goes to the next one.
+				g.release()
+			}
 			return ctx.Err()
 		case <-timer.C:
 		}
@@ -313,16 +363,18 @@ func (g *capacityGate) wait(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// remove takes a waiter that gave up out of the queue.
-func (g *capacityGate) remove(ch chan struct{}) {
+// remove takes a waiter that gave up out of the queue; false means it was
+// no longer queued: release had handed it a slot.
+func (g *capacityGate) remove(ch chan struct{}) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for i, w := range g.waiters {
 		if w == ch {
 			g.waiters = append(g.waiters[:i], g.waiters[i+1:]...)
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // queued reports how many creates wait for a slot (tests, logs).

@@ -2,10 +2,16 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/transport"
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
 func TestCapacityGateReleaseWakesOneWaiter(t *testing.T) {
@@ -244,4 +250,105 @@ func TestCapacityGateReleasesATaskOnce(t *testing.T) {
 	if n := woken.Load(); n != 1 {
 		t.Fatalf("one task ended, %d queued creates went", n)
 	}
+}
+
+// queueTwo queues a create a (the head, its pass in the returned context)
+// and a create b behind it on a full gate, and returns b's result.
+func queueTwo(t *testing.T, g *capacityGate, ctxA context.Context) (ctxWithPass context.Context, aDone, bDone chan error) {
+	t.Helper()
+	g.fallback = time.Hour
+	g.full = true
+	ctxWithPass = withGate(ctxA, g)
+	aDone, bDone = make(chan error, 1), make(chan error, 1)
+	go func() { aDone <- g.beforeSubmit(ctxWithPass) }()
+	waitUntil(t, func() bool { return g.queued() == 1 })
+	go func() { bDone <- g.beforeSubmit(withGate(context.Background(), g)) }()
+	waitUntil(t, func() bool { return g.queued() == 2 })
+	return ctxWithPass, aDone, bDone
+}
+
+// expectWoken asserts whether the create queued second went, long before
+// its fallback timer (an hour).
+func expectWoken(t *testing.T, bDone chan error, want bool) {
+	t.Helper()
+	select {
+	case err := <-bDone:
+		if !want || err != nil {
+			t.Fatalf("the second create went (err %v); want it still queued: %t", err, !want)
+		}
+	case <-time.After(200 * time.Millisecond):
+		if want {
+			t.Fatal("the slot handed to the first create was lost: the second is still queued")
+		}
+	}
+}
+
+// A slot handed to a create whose context ends before it leaves the queue
+// goes to the next create. (If the create sees the slot first, it goes on
+// to a create that fails on its ended context: that passes it on too.)
+func TestCapacityGateSlotOfAnEndedCreateIsPassedOn(t *testing.T) {
+	for range 20 {
+		g := newCapacityGate()
+		ctxA, cancelA := context.WithCancel(context.Background())
+		ctxA, aDone, bDone := queueTwo(t, g, ctxA)
+		// Under the gate's lock, the context ends and the slot is handed
+		// to a in one step, as when both happen at once.
+		g.mu.Lock()
+		cancelA()
+		time.Sleep(time.Millisecond) // a sees its context end, then waits for the lock
+		g.handOff()
+		g.mu.Unlock()
+		if err := <-aDone; err == nil {
+			g.notSubmitted(ctxA, &transport.RequestError{Err: ctxA.Err()})
+		}
+		expectWoken(t, bDone, true)
+		cancelA()
+	}
+}
+
+// A create that was handed a slot and then refused passes the slot on, unless
+// the refusal shows the account had no room (429) or a task may hold the slot
+// (outcome unknown).
+func TestCapacityGateSlotOfARefusedCreate(t *testing.T) {
+	cases := []struct {
+		name     string
+		err      error
+		passesOn bool
+	}{
+		{"refused: moderation", &useapi.APIError{StatusCode: http.StatusUnprocessableEntity}, true},
+		{"refused: no credits", &useapi.APIError{StatusCode: http.StatusPreconditionFailed}, true},
+		{"never sent", &transport.RequestError{Err: context.DeadlineExceeded}, true},
+		{"account busy after all", &useapi.APIError{StatusCode: http.StatusTooManyRequests}, false},
+		{"outcome unknown", &transport.OutcomeUnknownError{Err: io.ErrUnexpectedEOF}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g := newCapacityGate()
+			ctxA, aDone, bDone := queueTwo(t, g, context.Background())
+			g.release()
+			if err := <-aDone; err != nil {
+				t.Fatal(err)
+			}
+			g.notSubmitted(ctxA, fmt.Errorf("useapi: %w", c.err))
+			g.notSubmitted(ctxA, c.err) // a second call has no slot to pass
+			expectWoken(t, bDone, c.passesOn)
+			if want := map[bool]int{true: 0, false: 1}[c.passesOn]; g.queued() != want {
+				t.Fatalf("queued = %d, want %d", g.queued(), want)
+			}
+		})
+	}
+}
+
+// A create that did not wait, or probed on its fallback timer, holds no
+// slot: its refusal hands nothing to the queue.
+func TestCapacityGateRefusalWithoutSlot(t *testing.T) {
+	g := newCapacityGate()
+	g.fallback = time.Hour
+	ctx := withGate(context.Background(), g)
+	if err := g.beforeSubmit(ctx); err != nil { // account not full: no wait
+		t.Fatal(err)
+	}
+	_, _, bDone := queueTwo(t, g, context.Background())
+	g.notSubmitted(ctx, &useapi.APIError{StatusCode: http.StatusUnprocessableEntity})
+	expectWoken(t, bDone, false)
 }

@@ -92,6 +92,9 @@ func (r *generationResource[M, P, T]) submit(ctx context.Context, gate *capacity
 	rec := r.intend(key, time.Now().Add(timeout), diags)
 	task, err := r.kind.submit(ctx, r.data, m)
 	if err != nil {
+		if gate != nil {
+			gate.notSubmitted(ctx, err)
+		}
 		diags.Append(submitErrorDiagnostic(r.typeName(), err)...)
 		if rec != nil {
 			_ = rec.Done() // nothing to adopt: no task id came back
