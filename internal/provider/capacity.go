@@ -21,11 +21,12 @@ import (
 // herd), and a full account never holds back creates bound for another.
 //
 // A slot is known to be free when:
-//   - a task of this provider process reaches a final status (its own wait
-//     sees it: release); or
-//   - a task the 429 listed that this process did not start (another
-//     pipeline, the Runway web app) is final or gone: one watcher per such
-//     task polls it at the poll pace, shared by every create queued behind it;
+//   - a task this provider process is waiting for reaches a final status
+//     (its wait sees it: release); or
+//   - any other task the 429 listed (another pipeline's, the Runway web
+//     app's, or one of this process's that nobody waits for any more) is
+//     final or gone: one watcher per such task polls it at the poll pace,
+//     shared by every create queued behind it;
 //   - failing both, a jittered timer (busy_retry_interval, 1–3×) lets the
 //     longest-waiting create probe the account: the rule for Runway's own
 //     throttling 429, which lists nothing, and the upper bound otherwise.
@@ -169,8 +170,8 @@ type capacityGate struct {
 	// when no slot is announced; the transport passes its own (jittered)
 	// wait to busyWait.
 	fallback time.Duration
-	// own are the unfinished tasks of this process (their waits release
-	// their slots); watching are the foreign tasks being watched.
+	// own are the unfinished tasks a wait of this process polls (the wait
+	// releases their slots); watching are the other tasks being watched.
 	own, watching map[string]bool
 	// released are the tasks whose slot was freed (each is, once).
 	released  map[string]bool
@@ -227,12 +228,28 @@ func (g *capacityGate) notSubmitted(ctx context.Context, err error) {
 	g.release()
 }
 
-// track records a task this process waits for: its wait releases its slot
-// (finished), so no watcher polls it.
+// track records a task a wait of this process is about to poll, until
+// untrack: the wait releases its slot when it sees it final (finished), so
+// no watcher polls it meanwhile.
 func (g *capacityGate) track(taskID string) {
 	g.mu.Lock()
 	g.own[taskID] = true
 	g.mu.Unlock()
+}
+
+// untrack ends track when nobody polls the task any more: the create did
+// not wait for it, or the wait ended (timeout, interrupt, error) before it
+// was final. Its slot is then found like any other task's: by a watcher,
+// started now when creates are queued, else when a 429 lists the task.
+func (g *capacityGate) untrack(taskID string) {
+	g.mu.Lock()
+	tracked := g.own[taskID]
+	delete(g.own, taskID)
+	queued := len(g.waiters) > 0
+	g.mu.Unlock()
+	if tracked && queued {
+		g.watch(taskID)
+	}
 }
 
 // finished announces that a tracked task reached a final status.
@@ -279,9 +296,10 @@ func (g *capacityGate) handOff() {
 	close(ch)
 }
 
-// watch polls a task the account runs for another client until it is final
-// or gone, then releases its slot. One watcher per task serves every create
-// queued behind it; it stops early when nobody waits any more.
+// watch polls a task the account runs that no wait of this process polls
+// until it is final or gone, then releases its slot. One watcher per task
+// serves every create queued behind it; it stops early when nobody waits
+// any more.
 func (g *capacityGate) watch(taskID string) {
 	g.mu.Lock()
 	if g.watcher == nil || taskID == "" || g.own[taskID] || g.watching[taskID] {

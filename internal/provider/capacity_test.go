@@ -352,3 +352,80 @@ func TestCapacityGateRefusalWithoutSlot(t *testing.T) {
 	g.notSubmitted(ctx, &useapi.APIError{StatusCode: http.StatusUnprocessableEntity})
 	expectWoken(t, bDone, false)
 }
+
+// A task of this process that nobody waits for any more (the create did not
+// wait for it, or its wait timed out) is watched like another client's: at
+// once when creates are queued, else when a 429 lists it.
+func TestCapacityGateWatchesTasksNobodyWaitsFor(t *testing.T) {
+	cases := []struct {
+		name string
+		// queuedAtUntrack: a create already waits when the wait ends.
+		queuedAtUntrack bool
+	}{
+		{"creates queued when the wait ends", true},
+		{"a 429 lists it later", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := &fakeWatcher{done: map[string]bool{}, polls: map[string]int{}}
+			gs := newCapacityGates()
+			gs.watcher, gs.pollEvery = w, 2*time.Millisecond
+			g := gs.forAccount("")
+			g.track("mine")
+			woken := make(chan error, 1)
+			queue := func() {
+				go func() { woken <- g.busyWait(context.Background(), time.Hour) }()
+				waitUntil(t, func() bool { return g.queued() == 1 })
+			}
+			if c.queuedAtUntrack {
+				queue()
+				g.watch("mine") // listed while its wait polls it: not watched
+			}
+			g.untrack("mine")
+			if !c.queuedAtUntrack {
+				queue()
+				g.watch("mine") // the 429 that queued the create listed it
+			}
+			waitUntil(t, func() bool { w.mu.Lock(); defer w.mu.Unlock(); return w.polls["mine"] > 0 })
+			w.finish("mine")
+			select {
+			case err := <-woken:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("the task ended, but its slot never reached the queued create")
+			}
+		})
+	}
+}
+
+// A task whose wait saw it final has released its slot: untrack starts no
+// watcher and frees nothing more.
+func TestCapacityGateUntrackAfterFinished(t *testing.T) {
+	w := &fakeWatcher{done: map[string]bool{}, polls: map[string]int{}}
+	gs := newCapacityGates()
+	gs.watcher, gs.pollEvery = w, time.Millisecond
+	g := gs.forAccount("")
+	g.track("mine")
+	g.finished("mine")
+	var woken atomic.Int32
+	for range 2 {
+		go func() {
+			if g.busyWait(context.Background(), time.Hour) == nil {
+				woken.Add(1)
+			}
+		}()
+	}
+	waitUntil(t, func() bool { return g.queued() == 2 })
+	g.untrack("mine")
+	time.Sleep(30 * time.Millisecond)
+	w.mu.Lock()
+	polls := w.polls["mine"]
+	w.mu.Unlock()
+	if polls != 0 || woken.Load() != 0 {
+		t.Fatalf("after untrack of a finished task: %d polls, %d creates woken; want none", polls, woken.Load())
+	}
+	g.release()
+	g.release()
+}
