@@ -90,9 +90,7 @@ func (gs *capacityGates) busyWait(ctx context.Context, d time.Duration) error {
 		g = gs.forAccount(email)
 	}
 	for _, t := range running {
-		// A watcher serves every create queued behind the task, so it
-		// outlives this create's context (it stops when nobody waits).
-		g.watch(t.TaskID) //nolint:contextcheck // see above
+		g.watch(ctx, t.TaskID)
 	}
 	return g.busyWait(ctx, d)
 }
@@ -241,14 +239,14 @@ func (g *capacityGate) track(taskID string) {
 // not wait for it, or the wait ended (timeout, interrupt, error) before it
 // was final. Its slot is then found like any other task's: by a watcher,
 // started now when creates are queued, else when a 429 lists the task.
-func (g *capacityGate) untrack(taskID string) {
+func (g *capacityGate) untrack(ctx context.Context, taskID string) {
 	g.mu.Lock()
 	tracked := g.own[taskID]
 	delete(g.own, taskID)
 	queued := len(g.waiters) > 0
 	g.mu.Unlock()
 	if tracked && queued {
-		g.watch(taskID)
+		g.watch(ctx, taskID)
 	}
 }
 
@@ -298,9 +296,9 @@ func (g *capacityGate) handOff() {
 
 // watch polls a task the account runs that no wait of this process polls
 // until it is final or gone, then releases its slot. One watcher per task
-// serves every create queued behind it; it stops early when nobody waits
-// any more.
-func (g *capacityGate) watch(taskID string) {
+// serves every create queued behind it, so it outlives the caller: it keeps
+// only ctx's values (logging), and stops when nobody waits any more.
+func (g *capacityGate) watch(ctx context.Context, taskID string) {
 	g.mu.Lock()
 	if g.watcher == nil || taskID == "" || g.own[taskID] || g.watching[taskID] {
 		g.mu.Unlock()
@@ -308,6 +306,7 @@ func (g *capacityGate) watch(taskID string) {
 	}
 	g.watching[taskID] = true
 	g.mu.Unlock()
+	base := context.WithoutCancel(ctx)
 	go func() {
 		defer func() {
 			g.mu.Lock()
@@ -319,7 +318,7 @@ func (g *capacityGate) watch(taskID string) {
 			if g.queued() == 0 {
 				return
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(base, time.Minute)
 			done, err := g.watcher.taskDone(ctx, taskID)
 			cancel()
 			if err == nil && done {

@@ -128,9 +128,9 @@ func TestCapacityGateWatchesForeignTasks(t *testing.T) {
 	var woken atomic.Int32
 	for range 3 {
 		go func() {
-			g.watch("foreign-1")
-			g.watch("foreign-2")
-			g.watch("mine") // this process's own task: its wait releases it
+			g.watch(context.Background(), "foreign-1")
+			g.watch(context.Background(), "foreign-2")
+			g.watch(context.Background(), "mine") // this process's own task: its wait releases it
 			if err := g.busyWait(context.Background(), time.Hour); err == nil {
 				woken.Add(1)
 			}
@@ -171,7 +171,7 @@ func TestCapacityGateWatchOff(t *testing.T) {
 	gs := newCapacityGates()
 	gs.watcher, gs.pollEvery = w, time.Millisecond
 	g := gs.forAccount("")
-	g.watch("foreign")
+	g.watch(context.Background(), "foreign")
 	start := time.Now()
 	if err := g.busyWait(context.Background(), 100*time.Millisecond); err != nil {
 		t.Fatal(err)
@@ -241,7 +241,7 @@ func TestCapacityGateReleasesATaskOnce(t *testing.T) {
 		}()
 	}
 	waitUntil(t, func() bool { return g.queued() == 2 })
-	g.watch("t1") // listed by a 429 before its own create recorded it
+	g.watch(context.Background(), "t1") // listed by a 429 before its own create recorded it
 	g.track("t1")
 	w.finish("t1")
 	waitUntil(t, func() bool { return woken.Load() == 1 })
@@ -379,12 +379,12 @@ func TestCapacityGateWatchesTasksNobodyWaitsFor(t *testing.T) {
 			}
 			if c.queuedAtUntrack {
 				queue()
-				g.watch("mine") // listed while its wait polls it: not watched
+				g.watch(context.Background(), "mine") // listed while its wait polls it: not watched
 			}
-			g.untrack("mine")
+			g.untrack(context.Background(), "mine")
 			if !c.queuedAtUntrack {
 				queue()
-				g.watch("mine") // the 429 that queued the create listed it
+				g.watch(context.Background(), "mine") // the 429 that queued the create listed it
 			}
 			waitUntil(t, func() bool { w.mu.Lock(); defer w.mu.Unlock(); return w.polls["mine"] > 0 })
 			w.finish("mine")
@@ -418,7 +418,7 @@ func TestCapacityGateUntrackAfterFinished(t *testing.T) {
 		}()
 	}
 	waitUntil(t, func() bool { return g.queued() == 2 })
-	g.untrack("mine")
+	g.untrack(context.Background(), "mine")
 	time.Sleep(30 * time.Millisecond)
 	w.mu.Lock()
 	polls := w.polls["mine"]

@@ -64,7 +64,7 @@ func (r *generationResource[M, P, T]) Create(ctx context.Context, req resource.C
 	}
 	if gate != nil {
 		gate.track(lc.ID.ValueString())
-		defer gate.untrack(lc.ID.ValueString()) // whether or not the wait below saw it final
+		defer gate.untrack(ctx, lc.ID.ValueString()) // whether or not the wait below saw it final
 	}
 	tflog.Info(ctx, "Runway task submitted", map[string]any{"task_id": lc.ID.ValueString(), "resource": r.typeName(), "status": lc.Status.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
