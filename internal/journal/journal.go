@@ -42,6 +42,10 @@ const (
 	StateOrphaned = "orphaned"
 )
 
+// ErrLostEntry reports that a record's entry is no longer in the journal:
+// the file was started anew (see CorruptError) since the entry was written.
+var ErrLostEntry = errors.New("lost entry")
+
 // Entry is one submitted (or being submitted) generation.
 type Entry struct {
 	// ID names the entry (random).
@@ -60,7 +64,8 @@ type Entry struct {
 	PID     int    `json:"pid"`
 	Session string `json:"session"`
 	// Started is when the intent was written; Expires is when the create's
-	// timeout ends: an orphan older than that is dropped.
+	// timeout ends. An orphan without a task id older than that is dropped
+	// (see Claim); one with a task id never is.
 	Started time.Time `json:"started"`
 	Expires time.Time `json:"expires"`
 }
@@ -158,23 +163,28 @@ func (r *Record) change(apply func(e *Entry)) error {
 				return nil
 			}
 		}
-		return fmt.Errorf("crash journal %s lost entry %s", r.j.path, r.id)
+		return fmt.Errorf("crash journal %s: %w %s", r.j.path, ErrLostEntry, r.id)
 	})
 }
 
 // Claim takes one orphan of key, if there is one, and makes it this
 // process's own: the caller adopts its task (or, when TaskID is empty,
 // knows a create of this generation may have been sent without an answer),
-// then calls Done or Orphan on the record like on one of Intend. Expired
-// orphans are dropped on the way and returned, to be logged.
-func (j *Journal) Claim(key string) (claimed *Entry, rec *Record, dropped []Entry, err error) {
+// then calls Done or Orphan on the record like on one of Intend.
+//
+// Age never drops an orphan that holds a task id, whatever its key: the
+// task is paid for, and only the gateway can say it is gone (the caller
+// then calls Done). An orphan without a task id can never be adopted, only
+// reported; once its create's timeout has passed it is dropped on the way
+// and returned in expired, for the caller to report.
+func (j *Journal) Claim(key string) (claimed *Entry, rec *Record, expired []Entry, err error) {
 	err = j.update(func(f *file) error {
 		kept := f.Entries[:0]
 		for _, e := range f.Entries {
 			orphan := j.isOrphan(e)
 			switch {
-			case orphan && j.now().After(e.Expires):
-				dropped = append(dropped, e)
+			case orphan && e.TaskID == "" && j.now().After(e.Expires):
+				expired = append(expired, e)
 				continue
 			case orphan && claimed == nil && e.Key == key:
 				e.State, e.PID, e.Session = StatePending, j.pid, j.session
@@ -187,9 +197,9 @@ func (j *Journal) Claim(key string) (claimed *Entry, rec *Record, dropped []Entr
 		return nil
 	})
 	if err != nil {
-		return nil, nil, dropped, err
+		return nil, nil, expired, err
 	}
-	return claimed, rec, dropped, nil
+	return claimed, rec, expired, nil
 }
 
 // Entries returns every entry (tests, diagnostics).

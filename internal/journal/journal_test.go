@@ -45,11 +45,32 @@ func TestClaim(t *testing.T) {
 			r := submitted(t, j, "k", "task-1")
 			must(t, r.Done())
 		}, true, "k", "", 0, 0},
-		{"expired orphans are dropped", func(t *testing.T, j *Journal) {
-			r, err := j.Intend("k", "runway_x", t0.Add(-time.Second))
+		// A task id is paid for: age never drops it, only the gateway's
+		// answer that the task is gone (the caller's Done) does.
+		{"an expired orphan with a task id is claimed", func(t *testing.T, j *Journal) {
+			expiredSubmitted(t, j, "k", "task-old")
+		}, true, "k", "task-old", 1, 0},
+		{"an expired orphan with a task id of other inputs is kept", func(t *testing.T, j *Journal) {
+			expiredSubmitted(t, j, "other", "task-old")
+		}, true, "k", "", 1, 0},
+		{"an expired orphan with a task id whose owner is alive is kept", func(t *testing.T, j *Journal) {
+			expiredSubmitted(t, j, "k", "task-old")
+		}, false, "k", "", 1, 0},
+		// Without a task id nothing can be adopted: past its create's
+		// timeout the entry is dropped and returned, for the caller to
+		// report, whatever its inputs.
+		{"an expired orphan without a task id is dropped", func(t *testing.T, j *Journal) {
+			_, err := j.Intend("k", "runway_x", t0.Add(-time.Second))
 			must(t, err)
-			must(t, r.Submitted("task-old"))
 		}, true, "k", "", 0, 1},
+		{"an expired orphan without a task id of other inputs is dropped", func(t *testing.T, j *Journal) {
+			_, err := j.Intend("other", "runway_x", t0.Add(-time.Second))
+			must(t, err)
+		}, true, "k", "", 0, 1},
+		{"an expired entry without a task id whose owner is alive is kept", func(t *testing.T, j *Journal) {
+			_, err := j.Intend("k", "runway_x", t0.Add(-time.Second))
+			must(t, err)
+		}, false, "k", "", 1, 0},
 		{"one orphan for one claim", func(t *testing.T, j *Journal) {
 			submitted(t, j, "k", "task-1")
 			submitted(t, j, "k", "task-2")
@@ -64,7 +85,7 @@ func TestClaim(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "journal.json")
 			c.prepare(t, process(path, 100, nil))
 			next := process(path, 200, map[int]bool{100: c.dead100})
-			claimed, rec, dropped, err := next.Claim(c.claimKey)
+			claimed, rec, expired, err := next.Claim(c.claimKey)
 			must(t, err)
 			got := ""
 			if claimed != nil {
@@ -79,8 +100,13 @@ func TestClaim(t *testing.T) {
 			if c.name == "killed before the answer: claimed without a task id" && claimed == nil {
 				t.Error("an intent without an answer must be claimed, so the caller can warn")
 			}
-			if len(dropped) != c.wantDrop {
-				t.Errorf("dropped %d, want %d", len(dropped), c.wantDrop)
+			if len(expired) != c.wantDrop {
+				t.Errorf("dropped %d, want %d", len(expired), c.wantDrop)
+			}
+			for _, e := range expired {
+				if e.TaskID != "" {
+					t.Errorf("dropped an entry with task id %s", e.TaskID)
+				}
 			}
 			left, err := next.Entries()
 			must(t, err)
@@ -212,6 +238,34 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("journal unreadable after a claim: %v", err)
 		}
 	})
+}
+
+// expiredSubmitted records a create with a task id whose timeout ended a
+// day before the claim.
+func expiredSubmitted(t *testing.T, j *Journal, key, taskID string) {
+	t.Helper()
+	r, err := j.Intend(key, "runway_x", t0.Add(-24*time.Hour))
+	must(t, err)
+	must(t, r.Submitted(taskID))
+}
+
+// A record whose entry vanished (the journal was started anew) says so
+// with ErrLostEntry, which callers test with errors.Is.
+func TestLostEntry(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.json")
+	j := process(path, 100, nil)
+	r, err := j.Intend("k", "runway_x", t0.Add(time.Hour))
+	must(t, err)
+	must(t, os.WriteFile(path, []byte("garbage"), 0o600))
+	if _, err := j.Intend("k2", "runway_x", t0.Add(time.Hour)); !errors.As(err, new(*CorruptError)) {
+		t.Fatalf("restarting the journal: %v", err)
+	}
+	for name, err := range map[string]error{"Submitted": r.Submitted("task-1"), "Orphan": r.Orphan()} {
+		if !errors.Is(err, ErrLostEntry) {
+			t.Errorf("%s on a lost entry: %v, want ErrLostEntry", name, err)
+		}
+	}
+	must(t, r.Done()) // nothing left to remove
 }
 
 func submitted(t *testing.T, j *Journal, key, taskID string) *Record {

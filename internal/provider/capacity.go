@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -20,11 +21,12 @@ import (
 // herd), and a full account never holds back creates bound for another.
 //
 // A slot is known to be free when:
-//   - a task of this provider process reaches a final status (its own wait
-//     sees it: release); or
-//   - a task the 429 listed that this process did not start (another
-//     pipeline, the Runway web app) is final or gone: one watcher per such
-//     task polls it at the poll pace, shared by every create queued behind it;
+//   - a task this provider process is waiting for reaches a final status
+//     (its wait sees it: release); or
+//   - any other task the 429 listed (another pipeline's, the Runway web
+//     app's, or one of this process's that nobody waits for any more) is
+//     final or gone: one watcher per such task polls it at the poll pace,
+//     shared by every create queued behind it;
 //   - failing both, a jittered timer (busy_retry_interval, 1–3×) lets the
 //     longest-waiting create probe the account: the rule for Runway's own
 //     throttling 429, which lists nothing, and the upper bound otherwise.
@@ -88,23 +90,38 @@ func (gs *capacityGates) busyWait(ctx context.Context, d time.Duration) error {
 		g = gs.forAccount(email)
 	}
 	for _, t := range running {
-		// A watcher serves every create queued behind the task, so it
-		// outlives this create's context (it stops when nobody waits).
-		g.watch(t.TaskID) //nolint:contextcheck // see above
+		g.watch(ctx, t.TaskID)
 	}
 	return g.busyWait(ctx, d)
 }
 
 type gateKey struct{}
 
-// withGate tells the client's busy hook which gate a create belongs to.
+// gatePass is one create's passage through its account's gate. holdsSlot
+// is set while the create holds a slot release handed it: a create that
+// then sends nothing, or is refused for another reason, passes the slot on
+// (notSubmitted) instead of losing it.
+type gatePass struct {
+	gate      *capacityGate
+	holdsSlot atomic.Bool
+}
+
+// withGate tells the client's busy hook which gate a create belongs to, and
+// starts the create's pass through it.
 func withGate(ctx context.Context, g *capacityGate) context.Context {
-	return context.WithValue(ctx, gateKey{}, g)
+	return context.WithValue(ctx, gateKey{}, &gatePass{gate: g})
+}
+
+func passFrom(ctx context.Context) *gatePass {
+	p, _ := ctx.Value(gateKey{}).(*gatePass)
+	return p
 }
 
 func gateFrom(ctx context.Context) *capacityGate {
-	g, _ := ctx.Value(gateKey{}).(*capacityGate)
-	return g
+	if p := passFrom(ctx); p != nil {
+		return p.gate
+	}
+	return nil
 }
 
 // assetAccount matches the account email inside a useapi.net asset id
@@ -151,8 +168,8 @@ type capacityGate struct {
 	// when no slot is announced; the transport passes its own (jittered)
 	// wait to busyWait.
 	fallback time.Duration
-	// own are the unfinished tasks of this process (their waits release
-	// their slots); watching are the foreign tasks being watched.
+	// own are the unfinished tasks a wait of this process polls (the wait
+	// releases their slots); watching are the other tasks being watched.
 	own, watching map[string]bool
 	// released are the tasks whose slot was freed (each is, once).
 	released  map[string]bool
@@ -196,12 +213,41 @@ func (g *capacityGate) submitted() {
 	g.mu.Unlock()
 }
 
-// track records a task this process waits for: its wait releases its slot
-// (finished), so no watcher polls it.
+// notSubmitted ends the pass of a create that did not create a task with
+// err: a slot it was handed goes to the next queued create. Not after a 429
+// (the account had no room: there was no slot to pass), nor when the
+// outcome is unknown (a task may hold the slot now; if none does, the
+// fallback timer finds the slot).
+func (g *capacityGate) notSubmitted(ctx context.Context, err error) {
+	p := passFrom(ctx)
+	if p == nil || !p.holdsSlot.Swap(false) || useapi.IsBusy(err) || isOutcomeUnknown(err) {
+		return
+	}
+	g.release()
+}
+
+// track records a task a wait of this process is about to poll, until
+// untrack: the wait releases its slot when it sees it final (finished), so
+// no watcher polls it meanwhile.
 func (g *capacityGate) track(taskID string) {
 	g.mu.Lock()
 	g.own[taskID] = true
 	g.mu.Unlock()
+}
+
+// untrack ends track when nobody polls the task any more: the create did
+// not wait for it, or the wait ended (timeout, interrupt, error) before it
+// was final. Its slot is then found like any other task's: by a watcher,
+// started now when creates are queued, else when a 429 lists the task.
+func (g *capacityGate) untrack(ctx context.Context, taskID string) {
+	g.mu.Lock()
+	tracked := g.own[taskID]
+	delete(g.own, taskID)
+	queued := len(g.waiters) > 0
+	g.mu.Unlock()
+	if tracked && queued {
+		g.watch(ctx, taskID)
+	}
 }
 
 // finished announces that a tracked task reached a final status.
@@ -233,6 +279,11 @@ func (g *capacityGate) releaseTask(taskID string) {
 func (g *capacityGate) release() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.handOff()
+}
+
+// handOff is release with g.mu held.
+func (g *capacityGate) handOff() {
 	if len(g.waiters) == 0 {
 		g.full = false
 		return
@@ -243,10 +294,11 @@ func (g *capacityGate) release() {
 	close(ch)
 }
 
-// watch polls a task the account runs for another client until it is final
-// or gone, then releases its slot. One watcher per task serves every create
-// queued behind it; it stops early when nobody waits any more.
-func (g *capacityGate) watch(taskID string) {
+// watch polls a task the account runs that no wait of this process polls
+// until it is final or gone, then releases its slot. One watcher per task
+// serves every create queued behind it, so it outlives the caller: it keeps
+// only ctx's values (logging), and stops when nobody waits any more.
+func (g *capacityGate) watch(ctx context.Context, taskID string) {
 	g.mu.Lock()
 	if g.watcher == nil || taskID == "" || g.own[taskID] || g.watching[taskID] {
 		g.mu.Unlock()
@@ -254,6 +306,7 @@ func (g *capacityGate) watch(taskID string) {
 	}
 	g.watching[taskID] = true
 	g.mu.Unlock()
+	base := context.WithoutCancel(ctx)
 	go func() {
 		defer func() {
 			g.mu.Lock()
@@ -265,7 +318,7 @@ func (g *capacityGate) watch(taskID string) {
 			if g.queued() == 0 {
 				return
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(base, time.Minute)
 			done, err := g.watcher.taskDone(ctx, taskID)
 			cancel()
 			if err == nil && done {
@@ -276,7 +329,14 @@ func (g *capacityGate) watch(taskID string) {
 	}()
 }
 
+// wait queues a create until release hands it a slot (recorded on its
+// pass), its fallback timer lets it probe, or ctx ends.
 func (g *capacityGate) wait(ctx context.Context, d time.Duration) error {
+	pass := passFrom(ctx)
+	if pass != nil {
+		// Queued again after a 429: whatever it was handed was no slot.
+		pass.holdsSlot.Store(false)
+	}
 	ch := make(chan struct{})
 	g.mu.Lock()
 	g.waiters = append(g.waiters, ch)
@@ -288,9 +348,16 @@ func (g *capacityGate) wait(ctx context.Context, d time.Duration) error {
 	for {
 		select {
 		case <-ch:
+			if pass != nil {
+				pass.holdsSlot.Store(true)
+			}
 			return nil
 		case <-ctx.Done():
-			g.remove(ch)
+			if !g.remove(ch) {
+				// release handed this create a slot after ctx ended and
+				// before it left the queue: the slot goes to the next one.
+				g.release()
+			}
 			return ctx.Err()
 		case <-timer.C:
 		}
@@ -313,16 +380,18 @@ func (g *capacityGate) wait(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// remove takes a waiter that gave up out of the queue.
-func (g *capacityGate) remove(ch chan struct{}) {
+// remove takes a waiter that gave up out of the queue; false means it was
+// no longer queued: release had handed it a slot.
+func (g *capacityGate) remove(ch chan struct{}) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for i, w := range g.waiters {
 		if w == ch {
 			g.waiters = append(g.waiters[:i], g.waiters[i+1:]...)
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // queued reports how many creates wait for a slot (tests, logs).

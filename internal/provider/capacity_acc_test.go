@@ -68,3 +68,52 @@ resource "runway_gen2_extension" "queued" {
 		}},
 	})
 }
+
+// The account's only slot is held by a task of this apply that nobody waits
+// for (wait_for_completion = false): the next create, refused with 429, goes
+// as soon as that task ends, found by a watcher like another client's task —
+// not after busy_retry_interval (a minute or more).
+func TestAccCapacity_slotOfATaskNotWaitedFor(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{MaxJobs: 1, TaskDuration: 1500 * time.Millisecond})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{{
+			Config: strings.Replace(sim.providerBlock(), `busy_retry_interval = "100ms"`, `busy_retry_interval = "1m"`, 1) + fmt.Sprintf(`
+resource "runway_gen2_extension" "not_waited_for" {
+  asset_id            = %[1]q
+  wait_for_completion = false
+}
+
+resource "runway_gen2_extension" "queued" {
+  asset_id   = %[1]q
+  motion     = 6
+  depends_on = [runway_gen2_extension.not_waited_for]
+  timeouts = {
+    create = "5m"
+  }
+}
+`, sim.demoVideo()),
+			Check: func(s *terraform.State) error {
+				first := s.RootModule().Resources["runway_gen2_extension.not_waited_for"].Primary.ID
+				second := s.RootModule().Resources["runway_gen2_extension.queued"].Primary.ID
+				freed, ok := sim.CompletedAt(first)
+				if !ok {
+					return fmt.Errorf("the task not waited for (%s) has not completed", first)
+				}
+				created, ok := sim.CreatedAt(second)
+				if !ok {
+					return fmt.Errorf("no task %s on the simulator", second)
+				}
+				lag := created.Sub(freed)
+				t.Logf("create accepted %s after the task not waited for ended", lag)
+				if lag < 0 || lag > 2*time.Second {
+					return fmt.Errorf("the queued create went %s after the slot's task ended, want within the watcher's poll (100 ms) plus scheduling", lag)
+				}
+				if st := sim.Stats(); st.Creates != 2 {
+					return fmt.Errorf("creates = %d, want 2", st.Creates)
+				}
+				return nil
+			},
+		}},
+	})
+}

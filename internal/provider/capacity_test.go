@@ -2,10 +2,16 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/transport"
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
 func TestCapacityGateReleaseWakesOneWaiter(t *testing.T) {
@@ -122,9 +128,9 @@ func TestCapacityGateWatchesForeignTasks(t *testing.T) {
 	var woken atomic.Int32
 	for range 3 {
 		go func() {
-			g.watch("foreign-1")
-			g.watch("foreign-2")
-			g.watch("mine") // this process's own task: its wait releases it
+			g.watch(context.Background(), "foreign-1")
+			g.watch(context.Background(), "foreign-2")
+			g.watch(context.Background(), "mine") // this process's own task: its wait releases it
 			if err := g.busyWait(context.Background(), time.Hour); err == nil {
 				woken.Add(1)
 			}
@@ -165,7 +171,7 @@ func TestCapacityGateWatchOff(t *testing.T) {
 	gs := newCapacityGates()
 	gs.watcher, gs.pollEvery = w, time.Millisecond
 	g := gs.forAccount("")
-	g.watch("foreign")
+	g.watch(context.Background(), "foreign")
 	start := time.Now()
 	if err := g.busyWait(context.Background(), 100*time.Millisecond); err != nil {
 		t.Fatal(err)
@@ -235,7 +241,7 @@ func TestCapacityGateReleasesATaskOnce(t *testing.T) {
 		}()
 	}
 	waitUntil(t, func() bool { return g.queued() == 2 })
-	g.watch("t1") // listed by a 429 before its own create recorded it
+	g.watch(context.Background(), "t1") // listed by a 429 before its own create recorded it
 	g.track("t1")
 	w.finish("t1")
 	waitUntil(t, func() bool { return woken.Load() == 1 })
@@ -244,4 +250,182 @@ func TestCapacityGateReleasesATaskOnce(t *testing.T) {
 	if n := woken.Load(); n != 1 {
 		t.Fatalf("one task ended, %d queued creates went", n)
 	}
+}
+
+// queueTwo queues a create a (the head, its pass in the returned context)
+// and a create b behind it on a full gate, and returns b's result.
+func queueTwo(t *testing.T, g *capacityGate, ctxA context.Context) (ctxWithPass context.Context, aDone, bDone chan error) {
+	t.Helper()
+	g.fallback = time.Hour
+	g.full = true
+	ctxWithPass = withGate(ctxA, g)
+	aDone, bDone = make(chan error, 1), make(chan error, 1)
+	go func() { aDone <- g.beforeSubmit(ctxWithPass) }()
+	waitUntil(t, func() bool { return g.queued() == 1 })
+	go func() { bDone <- g.beforeSubmit(withGate(context.Background(), g)) }()
+	waitUntil(t, func() bool { return g.queued() == 2 })
+	return ctxWithPass, aDone, bDone
+}
+
+// expectWoken asserts whether the create queued second went, long before
+// its fallback timer (an hour).
+func expectWoken(t *testing.T, bDone chan error, want bool) {
+	t.Helper()
+	select {
+	case err := <-bDone:
+		if !want || err != nil {
+			t.Fatalf("the second create went (err %v); want it still queued: %t", err, !want)
+		}
+	case <-time.After(200 * time.Millisecond):
+		if want {
+			t.Fatal("the slot handed to the first create was lost: the second is still queued")
+		}
+	}
+}
+
+// A slot handed to a create whose context ends before it leaves the queue
+// goes to the next create. (If the create sees the slot first, it goes on
+// to a create that fails on its ended context: that passes it on too.)
+func TestCapacityGateSlotOfAnEndedCreateIsPassedOn(t *testing.T) {
+	for range 20 {
+		g := newCapacityGate()
+		ctxA, cancelA := context.WithCancel(context.Background())
+		ctxA, aDone, bDone := queueTwo(t, g, ctxA)
+		// Under the gate's lock, the context ends and the slot is handed
+		// to a in one step, as when both happen at once.
+		g.mu.Lock()
+		cancelA()
+		time.Sleep(time.Millisecond) // a sees its context end, then waits for the lock
+		g.handOff()
+		g.mu.Unlock()
+		if err := <-aDone; err == nil {
+			g.notSubmitted(ctxA, &transport.RequestError{Err: ctxA.Err()})
+		}
+		expectWoken(t, bDone, true)
+		cancelA()
+	}
+}
+
+// A create that was handed a slot and then refused passes the slot on, unless
+// the refusal shows the account had no room (429) or a task may hold the slot
+// (outcome unknown).
+func TestCapacityGateSlotOfARefusedCreate(t *testing.T) {
+	cases := []struct {
+		name     string
+		err      error
+		passesOn bool
+	}{
+		{"refused: moderation", &useapi.APIError{StatusCode: http.StatusUnprocessableEntity}, true},
+		{"refused: no credits", &useapi.APIError{StatusCode: http.StatusPreconditionFailed}, true},
+		{"never sent", &transport.RequestError{Err: context.DeadlineExceeded}, true},
+		{"account busy after all", &useapi.APIError{StatusCode: http.StatusTooManyRequests}, false},
+		{"outcome unknown", &transport.OutcomeUnknownError{Err: io.ErrUnexpectedEOF}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g := newCapacityGate()
+			ctxA, aDone, bDone := queueTwo(t, g, context.Background())
+			g.release()
+			if err := <-aDone; err != nil {
+				t.Fatal(err)
+			}
+			g.notSubmitted(ctxA, fmt.Errorf("useapi: %w", c.err))
+			g.notSubmitted(ctxA, c.err) // a second call has no slot to pass
+			expectWoken(t, bDone, c.passesOn)
+			if want := map[bool]int{true: 0, false: 1}[c.passesOn]; g.queued() != want {
+				t.Fatalf("queued = %d, want %d", g.queued(), want)
+			}
+		})
+	}
+}
+
+// A create that did not wait, or probed on its fallback timer, holds no
+// slot: its refusal hands nothing to the queue.
+func TestCapacityGateRefusalWithoutSlot(t *testing.T) {
+	g := newCapacityGate()
+	g.fallback = time.Hour
+	ctx := withGate(context.Background(), g)
+	if err := g.beforeSubmit(ctx); err != nil { // account not full: no wait
+		t.Fatal(err)
+	}
+	_, _, bDone := queueTwo(t, g, context.Background())
+	g.notSubmitted(ctx, &useapi.APIError{StatusCode: http.StatusUnprocessableEntity})
+	expectWoken(t, bDone, false)
+}
+
+// A task of this process that nobody waits for any more (the create did not
+// wait for it, or its wait timed out) is watched like another client's: at
+// once when creates are queued, else when a 429 lists it.
+func TestCapacityGateWatchesTasksNobodyWaitsFor(t *testing.T) {
+	cases := []struct {
+		name string
+		// queuedAtUntrack: a create already waits when the wait ends.
+		queuedAtUntrack bool
+	}{
+		{"creates queued when the wait ends", true},
+		{"a 429 lists it later", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := &fakeWatcher{done: map[string]bool{}, polls: map[string]int{}}
+			gs := newCapacityGates()
+			gs.watcher, gs.pollEvery = w, 2*time.Millisecond
+			g := gs.forAccount("")
+			g.track("mine")
+			woken := make(chan error, 1)
+			queue := func() {
+				go func() { woken <- g.busyWait(context.Background(), time.Hour) }()
+				waitUntil(t, func() bool { return g.queued() == 1 })
+			}
+			if c.queuedAtUntrack {
+				queue()
+				g.watch(context.Background(), "mine") // listed while its wait polls it: not watched
+			}
+			g.untrack(context.Background(), "mine")
+			if !c.queuedAtUntrack {
+				queue()
+				g.watch(context.Background(), "mine") // the 429 that queued the create listed it
+			}
+			waitUntil(t, func() bool { w.mu.Lock(); defer w.mu.Unlock(); return w.polls["mine"] > 0 })
+			w.finish("mine")
+			select {
+			case err := <-woken:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("the task ended, but its slot never reached the queued create")
+			}
+		})
+	}
+}
+
+// A task whose wait saw it final has released its slot: untrack starts no
+// watcher and frees nothing more.
+func TestCapacityGateUntrackAfterFinished(t *testing.T) {
+	w := &fakeWatcher{done: map[string]bool{}, polls: map[string]int{}}
+	gs := newCapacityGates()
+	gs.watcher, gs.pollEvery = w, time.Millisecond
+	g := gs.forAccount("")
+	g.track("mine")
+	g.finished("mine")
+	var woken atomic.Int32
+	for range 2 {
+		go func() {
+			if g.busyWait(context.Background(), time.Hour) == nil {
+				woken.Add(1)
+			}
+		}()
+	}
+	waitUntil(t, func() bool { return g.queued() == 2 })
+	g.untrack(context.Background(), "mine")
+	time.Sleep(30 * time.Millisecond)
+	w.mu.Lock()
+	polls := w.polls["mine"]
+	w.mu.Unlock()
+	if polls != 0 || woken.Load() != 0 {
+		t.Fatalf("after untrack of a finished task: %d polls, %d creates woken; want none", polls, woken.Load())
+	}
+	g.release()
+	g.release()
 }

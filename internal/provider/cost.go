@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
@@ -137,11 +138,8 @@ func secondsOfInput(ctx context.Context, d *providerData, seconds types.Int64, a
 	if !seconds.IsNull() && !seconds.IsUnknown() {
 		return seconds.ValueInt64()
 	}
-	if d == nil || d.useapi == nil || assetID.IsNull() || assetID.IsUnknown() {
-		return maxGenerationSeconds
-	}
-	asset, err := d.useapi.GetAsset(ctx, assetID.ValueString())
-	if err != nil {
+	asset, ok := plannedAsset(ctx, d, assetID)
+	if !ok {
 		return maxGenerationSeconds
 	}
 	return secondsFromDuration(asset.Media().Duration)
@@ -149,16 +147,31 @@ func secondsOfInput(ctx context.Context, d *providerData, seconds types.Int64, a
 
 // assetDuration is an input asset's duration, read from the gateway at plan
 // time; ok is false when the id is not known yet, the gateway is not
-// configured, or the asset reports none.
+// configured, the read failed, or the asset reports none.
 func assetDuration(ctx context.Context, d *providerData, assetID types.String) (float64, bool) {
-	if d == nil || d.useapi == nil || assetID.IsNull() || assetID.IsUnknown() {
-		return 0, false
-	}
-	asset, err := d.useapi.GetAsset(ctx, assetID.ValueString())
-	if err != nil || asset.Media().Duration == nil {
+	asset, ok := plannedAsset(ctx, d, assetID)
+	if !ok || asset.Media().Duration == nil {
 		return 0, false
 	}
 	return *asset.Media().Duration, true
+}
+
+// plannedAsset reads an input asset at plan time, when its id is known and
+// the gateway configured. A failed read is logged at WARN: the caller then
+// plans with an upper bound, which a later plan of the same configuration
+// (the apply's) may not repeat.
+func plannedAsset(ctx context.Context, d *providerData, assetID types.String) (*useapi.Asset, bool) {
+	if d == nil || d.useapi == nil || assetID.IsNull() || assetID.IsUnknown() {
+		return nil, false
+	}
+	asset, err := d.useapi.GetAsset(ctx, assetID.ValueString())
+	if err != nil {
+		tflog.Warn(ctx, "reading an input asset at plan time failed: the estimate assumes the longest output, and no check "+
+			"of its duration is made",
+			map[string]any{"asset_id": assetID.ValueString(), "error": err.Error()})
+		return nil, false
+	}
+	return asset, true
 }
 
 // secondsOr is an input's known duration in whole seconds (rounded up),

@@ -1,10 +1,14 @@
 package provider
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -13,6 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/tfrunway/terraform-provider-runway/internal/simulator"
+	"github.com/tfrunway/terraform-provider-runway/internal/transport"
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
 func TestEstimateCredits(t *testing.T) {
@@ -44,6 +50,44 @@ func TestEstimateCredits(t *testing.T) {
 			}
 			if got := estimateCredits(rates, c.model, c.seconds, c.explore); got.credits != c.want {
 				t.Errorf("estimate = %d (%s), want %d", got.credits, got.basis, c.want)
+			}
+		})
+	}
+}
+
+// An input's duration read at plan time prices its generation; a read that
+// fails leaves the upper bound, and says so at WARN instead of silently.
+func TestSecondsOfInputLookup(t *testing.T) {
+	cases := []struct {
+		name     string
+		fault    bool
+		want     int64
+		wantWarn bool
+	}{
+		{"read", false, 5, false},
+		{"read fails", true, maxGenerationSeconds, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			sim := newTestSim(t, simulator.Options{})
+			if c.fault {
+				sim.Inject(simulator.Fault{Method: "GET", Path: "/assets/", Status: 500, Times: -1})
+			}
+			client, err := useapi.NewClient(useapi.Config{Endpoint: sim.endpoint, Token: simulatorToken,
+				Config: transport.Config{Retry: transport.RetryPolicy{MaxRetries: -1}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var log bytes.Buffer
+			ctx := tflogtest.RootLogger(context.Background(), &log)
+			asset := types.StringValue(sim.demoVideo()) // 5 s long
+			got := secondsOfInput(ctx, &providerData{useapi: client}, types.Int64Null(), asset)
+			if got != c.want {
+				t.Errorf("seconds = %d, want %d", got, c.want)
+			}
+			warned := strings.Contains(log.String(), `"@level":"warn","@message":"reading an input asset at plan time failed`) && strings.Contains(log.String(), sim.demoVideo())
+			if warned != c.wantWarn {
+				t.Errorf("warned = %t, want %t; log:\n%s", warned, c.wantWarn, log.String())
 			}
 		})
 	}

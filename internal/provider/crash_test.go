@@ -127,9 +127,20 @@ func journalEntries(t *testing.T, ws *tfWorkspace) []journal.Entry {
 	return f.Entries
 }
 
+// rewriteJournal replaces a workspace's crash journal entries.
+func rewriteJournal(t *testing.T, ws *tfWorkspace, change func([]journal.Entry) []journal.Entry) {
+	t.Helper()
+	b, err := json.Marshal(map[string]any{"version": 1, "entries": change(journalEntries(t, ws))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(ws.dir, ".terraform", crashJournalFile), string(b))
+}
+
 // assertAdopted applies again and checks that no new task was paid for and
-// that every twin holds a distinct, finished task of the simulator.
-func assertAdopted(t *testing.T, ws *tfWorkspace, sim *testSim, paid int) {
+// that every twin holds a distinct, finished task of the simulator. It
+// returns the apply's output.
+func assertAdopted(t *testing.T, ws *tfWorkspace, sim *testSim, paid int) string {
 	t.Helper()
 	sim.HoldTasks(false)
 	out := ws.mustRun("apply", "-auto-approve", "-input=false")
@@ -153,9 +164,10 @@ func assertAdopted(t *testing.T, ws *tfWorkspace, sim *testSim, paid int) {
 	if e := journalEntries(t, ws); len(e) != 0 {
 		t.Fatalf("journal entries left after the apply: %+v", e)
 	}
-	if out, code := ws.run("plan", "-detailed-exitcode", "-input=false"); code != 0 {
-		t.Fatalf("the plan after adoption is not empty (exit %d):\n%s", code, out)
+	if plan, code := ws.run("plan", "-detailed-exitcode", "-input=false"); code != 0 {
+		t.Fatalf("the plan after adoption is not empty (exit %d):\n%s", code, plan)
 	}
+	return out
 }
 
 func TestCrash_killedApplyIsAdoptedNotPaidTwice(t *testing.T) {
@@ -171,6 +183,36 @@ func TestCrash_killedApplyIsAdoptedNotPaidTwice(t *testing.T) {
 			}
 			assertAdopted(t, ws, sim, 2)
 		})
+	}
+}
+
+// An orphan is adopted however long after its create's timeout the next
+// apply comes (a CI job killed at night, rerun in the morning): its task is
+// paid for. An entry without a task id cannot be adopted; past its timeout it
+// is dropped, with a warning that a task may exist.
+func TestCrash_expiredOrphanIsAdoptedNotPaidTwice(t *testing.T) {
+	t.Parallel()
+	sim := newTestSim(t, simulator.Options{})
+	sim.HoldTasks(true)
+	ws := newWorkspace(t, twinGenerations(sim, 5))
+	killWhileWaiting(t, ws, sim, 2, "all")
+	dayAgo := time.Now().Add(-24 * time.Hour).UTC()
+	rewriteJournal(t, ws, func(entries []journal.Entry) []journal.Entry {
+		if len(entries) != 2 || entries[0].TaskID == "" || entries[1].TaskID == "" {
+			t.Fatalf("journal after the kill: %+v", entries)
+		}
+		for i := range entries {
+			entries[i].Started, entries[i].Expires = dayAgo.Add(-time.Hour), dayAgo
+		}
+		// Another generation's create, killed before the gateway answered.
+		return append(entries, journal.Entry{
+			ID: "unanswered", Key: "runway_gen2_extension:other", Resource: "runway_gen2_extension",
+			State: journal.StateOrphaned, Started: dayAgo.Add(-time.Hour), Expires: dayAgo,
+		})
+	})
+	out := assertAdopted(t, ws, sim, 2)
+	if !strings.Contains(out, "An earlier create may have been lost") || !strings.Contains(out, "terraform import runway_gen2_extension.<name>") {
+		t.Errorf("the expired entry without a task id is dropped without a warning:\n%s", out)
 	}
 }
 

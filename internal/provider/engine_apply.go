@@ -64,6 +64,7 @@ func (r *generationResource[M, P, T]) Create(ctx context.Context, req resource.C
 	}
 	if gate != nil {
 		gate.track(lc.ID.ValueString())
+		defer gate.untrack(ctx, lc.ID.ValueString()) // whether or not the wait below saw it final
 	}
 	tflog.Info(ctx, "Runway task submitted", map[string]any{"task_id": lc.ID.ValueString(), "resource": r.typeName(), "status": lc.Status.ValueString()})
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
@@ -92,6 +93,9 @@ func (r *generationResource[M, P, T]) submit(ctx context.Context, gate *capacity
 	rec := r.intend(key, time.Now().Add(timeout), diags)
 	task, err := r.kind.submit(ctx, r.data, m)
 	if err != nil {
+		if gate != nil {
+			gate.notSubmitted(ctx, err)
+		}
 		diags.Append(submitErrorDiagnostic(r.typeName(), err)...)
 		if rec != nil {
 			_ = rec.Done() // nothing to adopt: no task id came back

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -39,11 +38,12 @@ var terraformPID = os.Getppid()
 func terraformGone() bool { return os.Getppid() != terraformPID }
 
 // openCrashJournal opens the journal at path ("" for the default, "off"
-// for none); the second result says why there is none.
-func openCrashJournal(path string) (*journal.Journal, string) {
+// for none). The error says why a journal that was not turned off cannot
+// be used.
+func openCrashJournal(path string) (*journal.Journal, error) {
 	switch path {
 	case "off":
-		return nil, "crash_journal is \"off\""
+		return nil, nil
 	case "":
 		dataDir := os.Getenv("TF_DATA_DIR")
 		if dataDir == "" {
@@ -53,9 +53,9 @@ func openCrashJournal(path string) (*journal.Journal, string) {
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Sprintf("the crash journal path %q cannot be resolved: %v", path, err)
+		return nil, fmt.Errorf("the crash journal path %q cannot be resolved: %w", path, err)
 	}
-	return journal.Open(abs), ""
+	return journal.Open(abs), nil
 }
 
 // generationKey is what makes two creates the same generation: the
@@ -95,18 +95,21 @@ func journalWarning(diags *diag.Diagnostics, what string, err error) {
 
 // claimOrphan looks in the journal for a generation with key that an
 // earlier apply submitted but never recorded. It returns the adopted task
-// and its (now owned) record when the gateway still knows it. A claimed
-// entry without a task id, or whose task is gone, is dropped with a log
-// line or warning and the create goes on as usual.
+// and its (now owned) record when the gateway still knows it, however old
+// the entry. A claimed entry without a task id is dropped with a warning, one
+// whose task the gateway no longer knows (404) with a log line, and the
+// create goes on as usual.
 func (r *generationResource[M, P, T]) claimOrphan(ctx context.Context, tasks taskBackend[T], key string, diags *diag.Diagnostics) (T, *journal.Record, bool) {
 	var none T
 	j := r.data.journal
 	if j == nil {
+		r.data.warnJournalUnusable(diags)
 		return none, nil, false
 	}
-	entry, rec, dropped, err := j.Claim(key)
-	for _, e := range dropped {
-		tflog.Info(ctx, "crash journal: dropped an orphan older than its create timeout", map[string]any{"resource": e.Resource, "task_id": e.TaskID})
+	entry, rec, expired, err := j.Claim(key)
+	for _, e := range expired {
+		lostCreateWarning(diags, e, "Its create's timeout has passed: its entry is dropped from the crash journal, and no "+
+			"later apply reports it again.")
 	}
 	if err != nil {
 		journalWarning(diags, "Reading the crash journal "+j.Path(), err)
@@ -119,11 +122,7 @@ func (r *generationResource[M, P, T]) claimOrphan(ctx context.Context, tasks tas
 	}
 	if entry.TaskID == "" {
 		_ = rec.Done()
-		diags.AddWarning("An earlier create may have been lost",
-			fmt.Sprintf("An earlier apply was killed while it was sending the create of this same %s (at %s), before "+
-				"the gateway's answer arrived. If the gateway accepted it, a task exists whose id was never seen; "+
-				"check the account's tasks and delete or import it. A new generation is submitted now.",
-				r.typeName(), entry.Started.Format(time.RFC3339)))
+		lostCreateWarning(diags, *entry, "It had the same inputs as this one; a new generation is submitted now.")
 		return none, nil, false
 	}
 	task, err := tasks.get(ctx, entry.TaskID)
@@ -189,7 +188,20 @@ func settleJournal(ctx context.Context, rec *journal.Record) {
 	} else {
 		err = rec.Done()
 	}
-	if err != nil && !strings.Contains(err.Error(), "lost entry") {
+	// A lost entry was already reported when the journal was started anew.
+	if err != nil && !errors.Is(err, journal.ErrLostEntry) {
 		tflog.Warn(ctx, "crash journal: "+err.Error())
 	}
+}
+
+// lostCreateWarning reports a journal entry without a task id: a create
+// that was being sent when its apply was killed, before the gateway's
+// answer. Whether a task (and a charge) exists is unknown to the provider;
+// the user can check. fate says what becomes of the entry.
+func lostCreateWarning(diags *diag.Diagnostics, e journal.Entry, fate string) {
+	diags.AddWarning("An earlier create may have been lost",
+		fmt.Sprintf("An apply was killed at %s while it was sending the create of a %s, before the gateway's answer "+
+			"arrived. %s If the gateway accepted that create, a paid task exists whose id was never seen: check the "+
+			"account's tasks, then delete the task or import it with `terraform import %s.<name> <task id>`.",
+			e.Started.Format(time.RFC3339), e.Resource, fate, e.Resource))
 }

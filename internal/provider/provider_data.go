@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -43,12 +44,31 @@ type providerData struct {
 	budget      *creditBudget
 
 	// journal records submitted generations until Terraform has their
-	// ids (nil when turned off or unusable; journalErr says why).
-	journal    *journal.Journal
-	journalErr string
+	// ids: nil when turned off or unusable. journalErr says why it is
+	// unusable (nil when turned off); journalWarned makes that a warning
+	// once per provider instance, not once per create.
+	journal       *journal.Journal
+	journalErr    error
+	journalWarned sync.Once
 
 	// secrets are masked from every log line written through this provider.
 	secrets []string
+}
+
+// warnJournalUnusable warns, on the first create of this provider instance,
+// that the crash journal configured (or defaulted) cannot be used: the
+// generations go on without crash safety. A journal turned off with
+// crash_journal = "off" is silent.
+func (d *providerData) warnJournalUnusable(diags *diag.Diagnostics) {
+	if d.journalErr == nil {
+		return
+	}
+	d.journalWarned.Do(func() {
+		diags.AddWarning("Crash journal not used",
+			fmt.Sprintf("%v. The generations of this apply are submitted without it: a hard kill of Terraform while they "+
+				"wait loses their task ids, and the next apply pays for them again. Fix the crash_journal path, or set "+
+				"crash_journal = \"off\" to silence this.", d.journalErr))
+	})
 }
 
 // useapiClient returns the configured client or a diagnostic explaining how
