@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +61,16 @@ func (apikleyGateway) taskAPI(d *providerData) (taskBackend[*apikley.TaskDetail]
 	return apikleyBackendOf(d)
 }
 
-func (apikleyGateway) isFinal(status string) bool { return apikley.IsTerminal(status) }
+func (apikleyGateway) isFinal(status string) bool {
+	return !slices.Contains(apikleyUnfinishedStates, status)
+}
+
+// apikleyUnfinishedStates are the states of an Apikley task still on its
+// way. Every other state is final for planning, Update and destroy, so that a
+// state the gateway does not document never plans a wait on every run.
+// (A create's wait, in the client, waits through unknown states: the
+// gateway documents every other state as "in progress".)
+var apikleyUnfinishedStates = []string{apikley.StateWait, apikley.StateQueueing, apikley.StateGenerating}
 
 func (apikleyGateway) lifecycleDescription() string {
 	return "Apply submits one paid task, saves its id in the state at once, waits for it and fills the outputs. " +
@@ -206,7 +216,9 @@ func (apikleyBackend) capacity(string) *capacityGate { return nil }
 // Descriptions of the outputs, shared by the resources and the data source.
 const (
 	apikleyStatusDescription = "Task state as the gateway reports it: `wait` (submitted), `queueing`, `generating`, " +
-		"`success` or `fail`. Only `success` and `fail` are final; a state the provider does not know counts as unfinished."
+		"`success` or `fail`. Only `wait`, `queueing` and `generating` are unfinished: a later apply waits in place only " +
+		"for those. A create's own wait also waits through a state the provider does not know; anywhere else such a " +
+		"state counts as final."
 	apikleyGeneratedAtDescription = "When the video was completed, in RFC 3339. The gateway reports `YYYY-MM-DD HH:mm:ss` " +
 		"without a time zone; the provider reads it as UTC (an assumption: if the gateway's clock runs in another zone, " +
 		"this and `expires_at` are off by that offset). Null until the task has succeeded."

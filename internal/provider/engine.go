@@ -89,7 +89,11 @@ type taskBackend[T any] interface {
 type generationGateway[T any] interface {
 	// taskAPI returns the gateway's task API, or why it is not configured.
 	taskAPI(d *providerData) (taskBackend[T], diag.Diagnostics)
-	// isFinal reports whether a task status is final (success or failure).
+	// isFinal reports whether a task status is final: every status but the
+	// gateway's listed unfinished ones, so that a status the gateway does not
+	// document never leaves a plan waiting for it forever. The plan, Update
+	// and Delete decide with it (waitsInPlace); only a create's wait may poll
+	// an unknown status a few times before believing it.
 	isFinal(status string) bool
 	// sharedAttributes are the inputs, knobs and outputs every generation
 	// resource of the gateway has.

@@ -131,11 +131,6 @@ func (r *generationResource[M, P, T]) wait(ctx context.Context, tasks taskBacken
 		diags.Append(gatewayErrorDiagnostic("Waiting for Runway task "+taskID+" failed", err)...)
 	default:
 		if reason := tasks.failure(task); reason != "" {
-			// A status the gateway does not document is final here even
-			// though isFinal does not know it: free its slot too.
-			if gate != nil {
-				gate.finished(taskID)
-			}
 			diags.AddError("Runway generation failed",
 				fmt.Sprintf("Runway task %s failed: %s\n\nThe task id is kept in the state. Terraform marks the resource as tainted: "+
 					"the next apply submits a new generation (and pays for it again). Change the inputs first if the "+
@@ -205,7 +200,7 @@ func (r *generationResource[M, P, T]) Update(ctx context.Context, req resource.U
 		return
 	}
 	lc := m.lifecycle()
-	if !lc.WaitForCompletion.ValueBool() || r.gateway.isFinal(lc.Status.ValueString()) {
+	if !r.waitsInPlace(lc.WaitForCompletion, lc.Status) {
 		return
 	}
 	timeout, diags := lc.Timeouts.Update(ctx, defaultUpdateTimeout)

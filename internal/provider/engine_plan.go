@@ -100,13 +100,20 @@ func (r *generationResource[M, P, T]) ModifyPlan(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	waits := wait.ValueBool() && !r.gateway.isFinal(status.ValueString())
-	planned, err := r.plan.outputs(req.Plan.Raw, req.State.Raw, waits)
+	planned, err := r.plan.outputs(req.Plan.Raw, req.State.Raw, r.waitsInPlace(wait, status))
 	if err != nil {
 		resp.Diagnostics.AddError("Planning the outputs failed", err.Error())
 		return
 	}
 	resp.Plan.Raw = planned
+}
+
+// waitsInPlace decides whether an update waits for the task in state: the
+// configuration asks to wait and the task is unfinished. ModifyPlan plans
+// the refreshed outputs unknown exactly when it is true, and Update waits
+// exactly then, so plan and apply cannot disagree.
+func (r *generationResource[M, P, T]) waitsInPlace(wait types.Bool, status types.String) bool {
+	return wait.ValueBool() && !r.gateway.isFinal(status.ValueString())
 }
 
 // changedInputs lists the inputs whose planned value differs from the

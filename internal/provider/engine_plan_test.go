@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -9,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/tfrunway/terraform-provider-runway/internal/useapi"
 )
 
 // generationResources are every generation resource, with the status words
@@ -106,7 +109,11 @@ func TestGenerationOutputsPlan(t *testing.T) {
 			{"finished, knob change", g.finished, true, true, false},
 			{"failed, knob change", g.failed, true, true, false},
 			{"unfinished, will wait", g.running, true, false, true},
-			{"unknown status, will wait", "rendering", true, false, true},
+			// A status the gateway does not document (a task cancelled in
+			// Runway's web app) is final: waiting in place for it would
+			// plan an update on every run.
+			{"undocumented status, final", "CANCELED", true, true, false},
+			{"no status reported, final", "", true, true, false},
 			{"unfinished, not waiting", g.running, false, true, false},
 		}
 		for _, c := range cases {
@@ -184,4 +191,33 @@ func sampleOf(typ tftypes.Type, n int) tftypes.Value {
 		return tftypes.NewValue(typ, attrs)
 	}
 	return tftypes.NewValue(typ, nil)
+}
+
+// Only the unfinished statuses a useapi.net task documents are waited for;
+// every other one is final, and failure explains it.
+func TestUseapiStatuses(t *testing.T) {
+	b, g := useapiBackend{}, useapiGateway{}
+	cases := []struct {
+		status      string
+		final       bool
+		wantFailure *regexp.Regexp
+	}{
+		{useapi.StatusPending, false, nil},
+		{useapi.StatusRunning, false, nil},
+		{useapi.StatusThrottled, false, nil},
+		{useapi.StatusSucceeded, true, nil},
+		{useapi.StatusFailed, true, regexp.MustCompile(`^the gateway reported FAILED without a reason$`)},
+		{"CANCELED", true, regexp.MustCompile(`"CANCELED".*does not document.*treated as finished without a video`)},
+		{"", true, regexp.MustCompile(`""`)},
+	}
+	for _, c := range cases {
+		task := &useapi.Task{Status: c.status}
+		if got := g.isFinal(b.status(task)); got != c.final {
+			t.Errorf("isFinal(%q) = %t", c.status, got)
+		}
+		got := b.failure(task)
+		if (c.wantFailure == nil) != (got == "") || c.wantFailure != nil && !c.wantFailure.MatchString(got) {
+			t.Errorf("failure(%q) = %q, want %v", c.status, got, c.wantFailure)
+		}
+	}
 }

@@ -358,3 +358,56 @@ func TestAccEngine_importThenApplyAdoptsInputs(t *testing.T) {
 		})
 	}
 }
+
+// A status the gateway does not document is final: a task cancelled in
+// Runway's web app (CANCELED) leaves the plan settled instead of planning a
+// wait on every run. Turning wait_for_completion on for it is a knob change
+// that waits for nothing, and the plan after it is empty (the test
+// framework checks that). Only the useapi.net simulator can set such a
+// status.
+func TestAccEngine_undocumentedStatusIsFinal(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	sim.HoldTasks(true)
+	addr := "runway_video_to_video.test"
+	config := func(wait bool) string {
+		return sim.providerBlock() + fmt.Sprintf(`
+resource "runway_video_to_video" "test" {
+  asset_id            = %q
+  text_prompt         = "a paper lantern drifting"
+  wait_for_completion = %t
+}
+`, sim.demoVideo(), wait)
+	}
+	var taskID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: config(false),
+				Check: func(s *terraform.State) error {
+					taskID = s.RootModule().Resources[addr].Primary.ID
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if !sim.SetTaskStatus(taskID, "CANCELED") {
+						t.Fatalf("task %s could not be cancelled", taskID)
+					}
+				},
+				Config: config(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("CANCELED")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stringValue(addr, "status", "CANCELED"),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("video_url"), knownvalue.Null()),
+					sim.expectCreates(1),
+				},
+			},
+		},
+	})
+}

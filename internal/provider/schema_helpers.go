@@ -86,8 +86,10 @@ func taskOutputAttributes() map[string]schema.Attribute {
 			Computed:            true,
 		},
 		"status": schema.StringAttribute{
-			MarkdownDescription: "Task status: `PENDING`, `RUNNING`, `THROTTLED`, `SUCCEEDED` or `FAILED` " +
-				"(the gateway may add others; only `SUCCEEDED` and `FAILED` are final).",
+			MarkdownDescription: "Task status: `PENDING`, `RUNNING`, `THROTTLED`, `SUCCEEDED` or `FAILED`. " +
+				"Only `PENDING`, `RUNNING` and `THROTTLED` are unfinished: a later apply waits in place only for those. " +
+				"Any other status is final, including one the gateway does not document (`CANCELED` for a task " +
+				"cancelled in Runway's web app), which a create's wait reports as a failure once it persists.",
 			Computed: true,
 		},
 		"progress": schema.Float64Attribute{

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -107,7 +108,16 @@ func (useapiGateway) taskAPI(d *providerData) (taskBackend[*useapi.Task], diag.D
 	return useapiBackendOf(d)
 }
 
-func (useapiGateway) isFinal(status string) bool { return useapi.IsTerminal(status) }
+func (useapiGateway) isFinal(status string) bool { return !useapiUnfinished(status) }
+
+// useapiUnfinishedStatuses are the statuses of a useapi.net task still on
+// its way. Every other status is final, including those the gateway does not
+// document: a task cancelled in Runway's web app reports CANCELED and never
+// moves again.
+var useapiUnfinishedStatuses = []string{useapi.StatusPending, useapi.StatusRunning, useapi.StatusThrottled}
+
+// useapiUnfinished reports whether a task with this status may still change.
+func useapiUnfinished(status string) bool { return slices.Contains(useapiUnfinishedStatuses, status) }
 
 func (useapiGateway) lifecycleDescription() string {
 	return "Apply submits one paid task, saves its id in the state at once, waits for it and fills the outputs. " +
@@ -187,7 +197,7 @@ func removeUseapiGeneration(ctx context.Context, client *useapi.Client, c *taskC
 		tflog.Info(ctx, "deletion_policy is ABANDON: the task and its artifacts stay on the account", map[string]any{"task_id": c.ID.ValueString()})
 		return diags
 	}
-	if !useapi.IsTerminal(c.Status.ValueString()) {
+	if useapiUnfinished(c.Status.ValueString()) {
 		// 404: the gateway no longer tracks it (final since the last
 		// refresh, or removed already): nothing to free.
 		if err := client.StopTracking(ctx, c.ID.ValueString()); err != nil && !useapi.IsNotFound(err) {
