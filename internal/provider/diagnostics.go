@@ -29,6 +29,13 @@ var (
 // for both gateways.
 func gatewayErrorDiagnostic(summary string, err error) diag.Diagnostics {
 	var diags diag.Diagnostics
+	diags.AddError(summary, gatewayErrorDetail(err))
+	return diags
+}
+
+// gatewayErrorDetail is a gateway's message verbatim plus, when the error
+// knows it, what to do.
+func gatewayErrorDetail(err error) string {
 	detail := err.Error()
 	var hinted hintedError
 	if errors.As(err, &hinted) {
@@ -37,7 +44,45 @@ func gatewayErrorDiagnostic(summary string, err error) diag.Diagnostics {
 			detail += "\n\n" + hint
 		}
 	}
-	diags.AddError(summary, detail)
+	return detail
+}
+
+// lastStatus is the status saved in the state, for messages.
+func lastStatus(lc *lifecycleFields) string {
+	if s := lc.Status.ValueString(); s != "" {
+		return s
+	}
+	return "not reported yet"
+}
+
+// waitFailedDiagnostic explains a wait that a gateway error ended (neither a
+// timeout nor an interrupt): a rejected token, answers that could not be
+// read, an id the gateway says it does not know. None of these proves that
+// the task failed, and the task is paid for. During a create it is
+// therefore a warning, not an error: Terraform taints a resource whose
+// create fails, and the next plain apply would replace it and pay again.
+// With the task saved unfinished instead, the next plan waits for it in
+// place. A resumed wait (update) taints nothing, so it fails the apply.
+func waitFailedDiagnostic(lc *lifecycleFields, err error, creating, notFound bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	id := lc.ID.ValueString()
+	next := "Once the cause is fixed, run `terraform apply`: it waits in place for this same task and submits nothing new."
+	if notFound {
+		next = "The gateway answered that it does not know the task. The next refresh reads it again; only if the " +
+			"gateway still does not know it then is it removed from the state (with a warning), and only the apply " +
+			"after that would pay for a new generation."
+	}
+	if !creating {
+		diags.AddError("Waiting for Runway task "+id+" failed",
+			fmt.Sprintf("%s\n\nThe task is kept: its id and last status (%s) are saved in the state, and nothing new was "+
+				"submitted. %s", gatewayErrorDetail(err), lastStatus(lc), next))
+		return diags
+	}
+	diags.AddWarning("Runway generation submitted, but waiting for it failed",
+		fmt.Sprintf("Runway task %s was submitted and its credits are spent; then polling it failed:\n\n%s\n\n"+
+			"This does not prove that the task failed, so the resource is kept, not tainted: its id and last status (%s) "+
+			"are saved in the state. %s Until the task has finished, its outputs (such as the video URL) are null, also "+
+			"for resources that read them in this apply.", id, gatewayErrorDetail(err), lastStatus(lc), next))
 	return diags
 }
 

@@ -31,6 +31,18 @@ type engineGateway interface {
 	HoldTasks(hold bool)
 	ForgetTask(taskID string)
 	expectCreates(want int) simCheck
+	// refuseNextTaskRead makes the next task read answer 401, as when the
+	// credential is rotated while an apply waits.
+	refuseNextTaskRead()
+}
+
+func (s *testSim) refuseNextTaskRead() {
+	s.Inject(simulator.Fault{Method: "GET", Path: "/tasks/", Status: 401})
+}
+
+// The gateway answers a rejected key with code 401 inside HTTP 200.
+func (a *testApikley) refuseNextTaskRead() {
+	a.Inject(apikleysim.Fault{Method: "GET", Path: apikleysim.PathRecordDetail, Code: 401})
 }
 
 // engineCase is one gateway under the engine tests.
@@ -212,25 +224,90 @@ func TestAccEngine_timeoutKeepsTask(t *testing.T) {
 	}
 }
 
+// releaseOnSecondRead wraps a gateway so that, once armed, the second task
+// read releases the held tasks: in a step that plans then applies, the
+// plan's refresh is the first read and must still see the task unfinished,
+// the apply's first poll is the second (a saved plan is applied without
+// another refresh).
+type releaseOnSecondRead struct {
+	armed atomic.Bool
+	reads atomic.Int32
+	gw    engineGateway
+}
+
+func (h *releaseOnSecondRead) wrap(c engineCase) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if h.armed.Load() && c.taskReads(r) && h.reads.Add(1) == 2 {
+				h.gw.HoldTasks(false)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// A create whose wait ends on a gateway error that does not prove the task
+// failed (here a 401 on the first poll, as when the credential is rotated
+// mid-wait) keeps the paid task without tainting the resource: the apply
+// succeeds with a warning and the task unfinished in the state, and the next
+// apply waits for that same task in place instead of replacing it and
+// paying again.
+func TestAccEngine_waitErrorKeepsTaskUntainted(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			release := &releaseOnSecondRead{}
+			gw := c.start(t, release.wrap(c))
+			release.gw = gw
+			gw.HoldTasks(true)
+			gw.refuseNextTaskRead()
+			config := gw.providerBlock() + c.generation(gw, "a kite over the dunes", "")
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config:             config,
+						ExpectNonEmptyPlan: true, // the next apply waits in place
+						Check: func(s *terraform.State) error {
+							r := s.RootModule().Resources[c.addr].Primary
+							if r.Tainted {
+								return fmt.Errorf("%s is tainted: the next apply would pay again", c.addr)
+							}
+							if st := r.Attributes["status"]; st != c.submitted && st != c.running {
+								return fmt.Errorf("status %q, want the task unfinished", st)
+							}
+							return gw.expectCreates(1)()
+						},
+					},
+					{
+						PreConfig: func() { release.armed.Store(true) },
+						Config:    config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(c.addr, plancheck.ResourceActionUpdate),
+								plancheck.ExpectUnknownValue(c.addr, tfjsonpath.New("video_url")),
+							},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							stringValue(c.addr, "status", c.done),
+							stringMatches(c.addr, "video_url", c.videoURL),
+							gw.expectCreates(1),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
 // wait_for_completion = false returns after the submit; turning it on makes
 // the next apply an in-place update that waits for the same task. The task
-// is held until the apply polls it: the plan's refresh is the first read of
-// the step and must still see it unfinished, the apply's first poll is the
-// second read (a saved plan is applied without another refresh).
+// is held until the apply polls it (releaseOnSecondRead).
 func TestAccEngine_waitLaterInPlace(t *testing.T) {
 	for _, c := range engineCases {
 		t.Run(c.name, func(t *testing.T) {
-			var armed atomic.Bool
-			var reads atomic.Int32
-			var gw engineGateway
-			gw = c.start(t, func(next http.Handler) http.Handler {
-				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if armed.Load() && c.taskReads(r) && reads.Add(1) == 2 {
-						gw.HoldTasks(false)
-					}
-					next.ServeHTTP(w, r)
-				})
-			})
+			release := &releaseOnSecondRead{}
+			gw := c.start(t, release.wrap(c))
+			release.gw = gw
 			gw.HoldTasks(true)
 			config := func(wait bool) string {
 				return gw.providerBlock() + c.generation(gw, "paper boats on a river", fmt.Sprintf("wait_for_completion = %t", wait))
@@ -249,7 +326,7 @@ func TestAccEngine_waitLaterInPlace(t *testing.T) {
 						},
 					},
 					{
-						PreConfig: func() { armed.Store(true) },
+						PreConfig: func() { release.armed.Store(true) },
 						Config:    config(true),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply: []plancheck.PlanCheck{
