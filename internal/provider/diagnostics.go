@@ -109,14 +109,31 @@ func waitInterruptedDetail(typeName string, lc *lifecycleFields, ctx context.Con
 		"account and its credits are spent. Its id and last status are saved in the state.\n\n",
 		lc.ID.ValueString(), lc.Status.ValueString(), why)
 	if creating {
+		// After untaint the wait resumes in an update, which timeouts.update
+		// bounds: raising timeouts.create would not help it.
 		msg += fmt.Sprintf("To keep waiting for this same task without paying again, run:\n\n"+
 			"  terraform untaint %s.<name>\n  terraform apply\n\n"+
-			"(raise timeouts.create if it needs longer). A plain `terraform apply` without untaint would replace "+
-			"the resource and pay for a new generation.", typeName)
+			"(that apply waits within timeouts.update: raise it if the task needs longer). A plain `terraform apply` "+
+			"without untaint would replace the resource and pay for a new generation.", typeName)
 	} else {
 		msg += "Run `terraform apply` again to keep waiting for the same task (raise timeouts.update if it needs longer); no new task is submitted."
 	}
 	return msg
+}
+
+// taskFailedDetail explains a task that ended without a result. Only a
+// create's error makes Terraform taint the resource (and the next apply pay
+// for a new generation); after a resumed wait the failed task simply stays
+// in the state, final, and the next plan changes nothing.
+func taskFailedDetail(typeName, taskID, reason string, creating bool) string {
+	msg := fmt.Sprintf("Runway task %s failed: %s\n\nThe task id is kept in the state. ", taskID, reason)
+	if creating {
+		return msg + "Terraform marks the resource as tainted: the next apply submits a new generation (and pays for it " +
+			"again). Change the inputs first if the failure was a moderation of the prompt or the input."
+	}
+	return msg + fmt.Sprintf("The resource is not tainted: the next plan keeps the failed task and changes nothing. "+
+		"To pay for a new generation, change the inputs (if the failure was a moderation of the prompt or the input) "+
+		"or run:\n\n  terraform apply -replace=%s.<name>", typeName)
 }
 
 // submitErrorDiagnostic explains a failed create. Whether a task may exist

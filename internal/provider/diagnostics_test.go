@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -48,5 +51,48 @@ func TestWaitFailedDiagnostic(t *testing.T) {
 	}
 	if got := gatewayErrorDetail(errors.New("plain")); got != "plain" {
 		t.Errorf("gatewayErrorDetail of a plain error = %q", got)
+	}
+}
+
+// A timed out create tells how to resume the same task, and that the
+// resumed wait is an update bounded by timeouts.update; a timed out update
+// names timeouts.update too.
+func TestWaitInterruptedDetailNamesTheResumedTimeout(t *testing.T) {
+	lc := &lifecycleFields{ID: types.StringValue("task-1"), Status: types.StringValue("RUNNING")}
+	ctx, cancel := context.WithTimeout(context.Background(), 0)
+	defer cancel()
+	<-ctx.Done()
+	for _, c := range []struct {
+		name     string
+		creating bool
+		want     string
+	}{
+		{"create", true, `task-1 is still RUNNING: the wait reached its timeout \(2s\).*terraform untaint runway_video\.<name>.*` +
+			`terraform apply.*waits within timeouts\.update: raise it`},
+		{"update", false, `task-1 is still RUNNING.*terraform apply. again.*raise timeouts\.update`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := waitInterruptedDetail("runway_video", lc, ctx, 2*time.Second, c.creating)
+			if !regexp.MustCompile("(?s)" + c.want).MatchString(got) {
+				t.Errorf("detail %q does not match %s", got, c.want)
+			}
+			if strings.Contains(got, "timeouts.create") {
+				t.Errorf("detail names timeouts.create, which does not bound the resumed wait: %q", got)
+			}
+		})
+	}
+}
+
+// A failed task: after a create, Terraform taints the resource; after a
+// resumed wait nothing is tainted, and the way to pay again is -replace.
+func TestTaskFailedDetail(t *testing.T) {
+	created := taskFailedDetail("runway_video", "task-1", "moderated", true)
+	if !regexp.MustCompile(`(?s)task-1 failed: moderated.*id is kept.*tainted: the next apply submits a new generation`).MatchString(created) {
+		t.Errorf("create: %q", created)
+	}
+	resumed := taskFailedDetail("runway_video", "task-1", "moderated", false)
+	if !regexp.MustCompile(`(?s)task-1 failed: moderated.*id is kept.*not tainted.*terraform apply -replace=runway_video\.<name>`).MatchString(resumed) ||
+		strings.Contains(resumed, "marks the resource as tainted") {
+		t.Errorf("update: %q", resumed)
 	}
 }

@@ -131,10 +131,7 @@ func (r *generationResource[M, P, T]) wait(ctx context.Context, tasks taskBacken
 		diags.Append(waitFailedDiagnostic(lc, err, creating, tasks.isNotFound(err))...)
 	default:
 		if reason := tasks.failure(task); reason != "" {
-			diags.AddError("Runway generation failed",
-				fmt.Sprintf("Runway task %s failed: %s\n\nThe task id is kept in the state. Terraform marks the resource as tainted: "+
-					"the next apply submits a new generation (and pays for it again). Change the inputs first if the "+
-					"failure was a moderation of the prompt or the input.", taskID, reason))
+			diags.AddError("Runway generation failed", taskFailedDetail(r.typeName(), taskID, reason, creating))
 		}
 	}
 }

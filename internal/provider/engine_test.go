@@ -488,3 +488,71 @@ resource "runway_video_to_video" "test" {
 		},
 	})
 }
+
+// A task that fails while an update waits for it (after untaint, import or
+// wait_for_completion turned on) fails that apply, which taints nothing: the
+// error says so and names the command that pays for a new generation, and
+// the next plan is empty.
+func TestAccEngine_failureDuringUpdateSaysHowToReplace(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			release := &releaseOnSecondRead{}
+			gw := c.start(t, release.wrap(c))
+			release.gw = gw
+			gw.HoldTasks(true)
+			typeName, _, _ := strings.Cut(c.addr, ".")
+			config := func(wait bool) string {
+				return gw.providerBlock() + c.generation(gw, "please moderate-me", fmt.Sprintf("wait_for_completion = %t", wait))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{Config: config(false)},
+					{
+						PreConfig:   func() { release.armed.Store(true) },
+						Config:      config(true),
+						ExpectError: errorPattern(`Runway generation failed.*id is kept in the state.*not tainted.*changes nothing.*terraform apply -replace=` + typeName + `\.<name>`),
+					},
+					{
+						Config:   config(true),
+						PlanOnly: true, // not tainted, final: nothing to do
+						Check: func(*terraform.State) error {
+							return gw.expectCreates(1)()
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// A resumed wait (an update) that reaches its timeout names the timeout
+// that bounds it, timeouts.update, and keeps the task.
+func TestAccEngine_updateTimeoutNamesTimeoutsUpdate(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			gw := c.start(t, nil)
+			gw.HoldTasks(true)
+			config := func(wait bool) string {
+				return gw.providerBlock() + c.generation(gw, "a slow tide", fmt.Sprintf(`wait_for_completion = %t
+  timeouts = {
+    update = "2s"
+  }`, wait))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{Config: config(false)},
+					{
+						Config: config(true),
+						ExpectError: errorPattern(`Timed out waiting.*still ` + c.running + `: the wait reached its timeout \(2s\).*NOT cancelled.*` +
+							`terraform apply. again to keep waiting for the same task \(raise timeouts.update if it needs longer\); no new task`),
+					},
+				},
+			})
+			if err := gw.expectCreates(1)(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
