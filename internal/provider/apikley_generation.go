@@ -74,7 +74,9 @@ var apikleyUnfinishedStates = []string{apikley.StateWait, apikley.StateQueueing,
 
 func (apikleyGateway) lifecycleDescription() string {
 	return "Apply submits one paid task, saves its id in the state at once, waits for it and fills the outputs. " +
-		"Every generation input forces a new generation; the other arguments never start a task. Apikley has no " +
+		"Every generation input forces a new generation; the other arguments never start a task: the knobs " +
+		"`wait_for_completion` and `timeouts`, and `callback_url`, which only the create uses and which is recorded " +
+		"in place. Apikley has no " +
 		"delete endpoint: destroy only removes the resource from the state (the gateway keeps videos 14 days)."
 }
 
@@ -240,7 +242,8 @@ var apikleyOutputDescriptions = map[string]string{
 }
 
 // apikleyCommonInputAttributes are the inputs both creates accept. Every
-// one forces a new generation when changed.
+// one but callback_url (a create option) forces a new generation when
+// changed.
 func apikleyCommonInputAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"quality": schema.StringAttribute{
@@ -258,7 +261,7 @@ func apikleyCommonInputAttributes() map[string]schema.Attribute {
 				"The provider does not need it: it polls the task. Apikley's pages describe it as required for " +
 				"generation and extension requests, but their request schemas list it as optional and their examples " +
 				"omit it; the provider follows the schemas and leaves it optional (a gateway that insisted would refuse " +
-				"the request before charging anything).",
+				"the request before charging anything)." + createOptionNote,
 			Optional: true,
 			Validators: []validator.String{
 				stringvalidator.LengthAtMost(apikley.MaxCallbackURLLength),

@@ -35,7 +35,7 @@ func (r *generationResource[M, P, T]) Create(ctx context.Context, req resource.C
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	key, err := generationKey(r.typeName(), r.plan.inputs, req.Plan.Raw)
+	key, err := generationKey(r.typeName(), r.plan.keyed, req.Plan.Raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Planning the generation failed", err.Error())
 		return

@@ -19,6 +19,8 @@ import (
 //   - a changed input forces replacement: a different input is a different,
 //     paid, generation — except right after an import, where an input the
 //     gateway could not report is taken from the configuration in place;
+//   - a changed create option (createOptions: sent with the create, but
+//     not part of what is generated) is recorded in place;
 //   - outputs keep their state values (no "known after apply" noise when
 //     only a knob changes), except when the task has not finished and the
 //     configuration waits for it: the outputs are then unknown, which makes
@@ -42,11 +44,29 @@ const (
 // create (cost): they keep their state values even while the apply waits.
 var stableOutputs = []string{attrID, attrTaskID, attrCreatedAt, attrParentTaskID, attrEstimatedCredits, attrCreditsUsed}
 
+// createOptions are the arguments sent with a create that do not change
+// what is generated: where and with what reference the gateway reports the
+// result, and how many tasks the account runs at once. A change is recorded
+// in place and starts no task (the submitted task keeps what it was sent):
+// replacing a paid generation for a new callback would pay again for the
+// same video. Attribute names mean one thing across the provider, so one
+// list serves every resource.
+var createOptions = []string{"reply_url", "reply_ref", "max_jobs", "callback_url"}
+
+// createOptionNote ends the description of every createOptions attribute.
+const createOptionNote = " Sent with the create only: changing it later is recorded in place and starts no new task " +
+	"(the submitted task keeps the value it was sent)."
+
 // planShape sorts a generation schema's attributes for planning.
 type planShape struct {
 	// inputs define the generation: required or optional, not computed,
-	// and not a knob.
+	// not a knob and not a create option.
 	inputs []string
+	// options are the create options the schema has (createOptions).
+	options []string
+	// keyed are the inputs and the options: every argument a create sends,
+	// which the crash journal's key is made of.
+	keyed []string
 	// refreshed are the outputs a wait for the task will change.
 	refreshed []string
 	// stable are the outputs that keep their state values (stableOutputs).
@@ -61,6 +81,8 @@ func planShapeOf(attrs map[string]schema.Attribute) planShape {
 	for name, a := range attrs {
 		switch {
 		case name == attrTimeouts:
+		case !a.IsComputed() && slices.Contains(createOptions, name):
+			s.options = append(s.options, name)
 		case !a.IsComputed():
 			s.inputs = append(s.inputs, name)
 		case a.IsOptional(): // knobs with defaults: wait_for_completion, deletion_policy
@@ -71,6 +93,8 @@ func planShapeOf(attrs map[string]schema.Attribute) planShape {
 		}
 	}
 	slices.Sort(s.inputs)
+	slices.Sort(s.options)
+	s.keyed = slices.Sorted(slices.Values(append(slices.Clone(s.inputs), s.options...)))
 	slices.Sort(s.refreshed)
 	slices.Sort(s.stable)
 	_, s.priced = attrs[attrEstimatedCredits]

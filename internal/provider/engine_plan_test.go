@@ -22,16 +22,16 @@ var generationResources = []struct {
 	running, finished, failed string
 	inputs                    int
 }{
-	{"runway_gen2_extension", newGen2ExtensionResource, "RUNNING", "SUCCEEDED", "FAILED", 14},
-	{"runway_video_to_video", newVideoToVideoResource, "RUNNING", "SUCCEEDED", "FAILED", 10},
-	{"runway_expansion", newExpansionResource, "THROTTLED", "SUCCEEDED", "FAILED", 10},
-	{"runway_video", newVideoResource, "RUNNING", "SUCCEEDED", "FAILED", 18},
-	{"runway_video_upscale", newVideoUpscaleResource, "PENDING", "SUCCEEDED", "FAILED", 6},
-	{"runway_video_edit", newVideoEditResource, "RUNNING", "SUCCEEDED", "FAILED", 8},
-	{"runway_act_two", newActTwoResource, "RUNNING", "SUCCEEDED", "FAILED", 10},
-	{"runway_image", newImageResource, "RUNNING", "SUCCEEDED", "FAILED", 13},
-	{"runway_apikley_video", newApikleyVideoResource, "generating", "success", "fail", 7},
-	{"runway_apikley_extension", newApikleyExtensionResource, "queueing", "success", "fail", 5},
+	{"runway_gen2_extension", newGen2ExtensionResource, "RUNNING", "SUCCEEDED", "FAILED", 11},
+	{"runway_video_to_video", newVideoToVideoResource, "RUNNING", "SUCCEEDED", "FAILED", 7},
+	{"runway_expansion", newExpansionResource, "THROTTLED", "SUCCEEDED", "FAILED", 7},
+	{"runway_video", newVideoResource, "RUNNING", "SUCCEEDED", "FAILED", 15},
+	{"runway_video_upscale", newVideoUpscaleResource, "PENDING", "SUCCEEDED", "FAILED", 3},
+	{"runway_video_edit", newVideoEditResource, "RUNNING", "SUCCEEDED", "FAILED", 5},
+	{"runway_act_two", newActTwoResource, "RUNNING", "SUCCEEDED", "FAILED", 7},
+	{"runway_image", newImageResource, "RUNNING", "SUCCEEDED", "FAILED", 10},
+	{"runway_apikley_video", newApikleyVideoResource, "generating", "success", "fail", 6},
+	{"runway_apikley_extension", newApikleyExtensionResource, "queueing", "success", "fail", 4},
 }
 
 // modifyPlan runs a resource's ModifyPlan on a state and a plan.
@@ -50,8 +50,9 @@ func modifyPlan(ctx context.Context, t *testing.T, r resource.Resource, state, p
 	return resp
 }
 
-// Every generation input forces a new generation; the knobs and outputs do
-// not. Apikley resources have no deletion_policy, since Apikley cannot delete.
+// Every generation input forces a new generation; the knobs, the create
+// options and the outputs do not. Apikley resources have no
+// deletion_policy, since Apikley cannot delete.
 func TestGenerationInputsForceReplacement(t *testing.T) {
 	ctx := context.Background()
 	for _, g := range generationResources {
@@ -66,10 +67,21 @@ func TestGenerationInputsForceReplacement(t *testing.T) {
 			if len(shape.inputs) != g.inputs {
 				t.Errorf("%d inputs %v, want %d", len(shape.inputs), shape.inputs, g.inputs)
 			}
-			for _, knob := range []string{attrWaitForCompletion, attrDeletionPolicy, attrTimeouts, attrID, attrStatus} {
+			for _, knob := range append([]string{attrWaitForCompletion, attrDeletionPolicy, attrTimeouts, attrID, attrStatus}, createOptions...) {
 				if slices.Contains(shape.inputs, knob) {
 					t.Errorf("%s counted as an input", knob)
 				}
+			}
+			wantOptions := []string{"max_jobs", "reply_ref", "reply_url"}
+			if apikleyGen := g.finished == "success"; apikleyGen {
+				wantOptions = []string{"callback_url"}
+			}
+			if !slices.Equal(shape.options, wantOptions) {
+				t.Errorf("create options %v, want %v", shape.options, wantOptions)
+			}
+			// The crash journal keys a create by everything it sends.
+			if want := slices.Sorted(slices.Values(append(slices.Clone(shape.inputs), shape.options...))); !slices.Equal(shape.keyed, want) {
+				t.Errorf("journal key attributes %v, want %v", shape.keyed, want)
 			}
 			typ := s.Type().TerraformType(ctx).(tftypes.Object)
 			state := apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{attrStatus: akStr(g.finished)})
@@ -88,6 +100,23 @@ func TestGenerationInputsForceReplacement(t *testing.T) {
 				other := apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{input: sampleValue2(typ.AttributeTypes[input])})
 				if got := shape.changedInputs(other, plan, true); len(got) != 1 {
 					t.Errorf("a reported %s contradicted by the configuration must replace, got %v", input, got)
+				}
+			}
+			// A changed create option is an in-place update that keeps the
+			// finished task's outputs.
+			for _, option := range shape.options {
+				was := apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{attrStatus: akStr(g.finished), option: sampleValue(typ.AttributeTypes[option])})
+				plan := apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{attrStatus: akStr(g.finished), option: sampleValue2(typ.AttributeTypes[option])})
+				resp := modifyPlan(ctx, t, r, was, plan)
+				if len(resp.RequiresReplace) != 0 {
+					t.Errorf("changing %s: requires replace %v", option, resp.RequiresReplace)
+				}
+				var planned map[string]tftypes.Value
+				if err := resp.Plan.Raw.As(&planned); err != nil {
+					t.Fatal(err)
+				}
+				if !planned[option].Equal(sampleValue2(typ.AttributeTypes[option])) || !planned[attrStatus].Equal(akStr(g.finished)) {
+					t.Errorf("changing %s: planned %s = %s, status %s", option, option, planned[option], planned[attrStatus])
 				}
 			}
 		})

@@ -77,6 +77,10 @@ type engineCase struct {
 	// unfinishedOutput checks an output of the gateway's that an
 	// unfinished task leaves empty.
 	unfinishedOutput statecheck.StateCheck
+	// option is a create option of the reference resource (createOptions),
+	// and optionArg sets it to a value derived from v.
+	option    string
+	optionArg func(v string) (arg, value string)
 }
 
 var engineCases = []engineCase{
@@ -113,6 +117,10 @@ resource "runway_video_to_video" "test" {
   deletion_policy          = "ABANDON"`,
 		adoptedNumber:    statecheck.ExpectKnownValue("runway_video_to_video.test", tfjsonpath.New("structure_transformation"), knownvalue.Float64Exact(7)),
 		unfinishedOutput: statecheck.ExpectKnownValue("runway_video_to_video.test", tfjsonpath.New("artifacts"), knownvalue.ListSizeExact(0)),
+		option:           "reply_ref",
+		optionArg: func(v string) (string, string) {
+			return fmt.Sprintf("reply_ref = %q", v), v
+		},
 	},
 	{
 		name: "apikley",
@@ -150,6 +158,12 @@ resource "runway_apikley_video" "test" {
 		unreported:       "quality", unreportedValue: "720p",
 		adoptedNumber:    statecheck.ExpectKnownValue("runway_apikley_video.test", tfjsonpath.New("duration"), knownvalue.Int64Exact(5)),
 		unfinishedOutput: statecheck.ExpectKnownValue("runway_apikley_video.test", tfjsonpath.New("generated_at"), knownvalue.Null()),
+		option:           "callback_url",
+		optionArg: func(v string) (string, string) {
+			// The simulator posts the result there: a closed loopback port.
+			url := "http://127.0.0.1:9/hooks/" + v
+			return fmt.Sprintf("callback_url = %q", url), url
+		},
 	},
 }
 
@@ -553,6 +567,57 @@ func TestAccEngine_updateTimeoutNamesTimeoutsUpdate(t *testing.T) {
 			if err := gw.expectCreates(1)(); err != nil {
 				t.Error(err)
 			}
+		})
+	}
+}
+
+// A create option (sent with the create, not part of what is generated)
+// changed after the task finished is an in-place update: the same task is
+// kept and nothing is submitted or paid again.
+func TestAccEngine_createOptionUpdatesInPlace(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			gw := c.start(t, nil)
+			config := func(v string) (string, string) {
+				arg, value := c.optionArg(v)
+				return gw.providerBlock() + c.generation(gw, "lanterns at dusk", arg), value
+			}
+			first, _ := config("first")
+			second, want := config("second")
+			var taskID string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config:            first,
+						ConfigStateChecks: []statecheck.StateCheck{stringValue(c.addr, "status", c.done), gw.expectCreates(1)},
+						Check: func(s *terraform.State) error {
+							taskID = s.RootModule().Resources[c.addr].Primary.ID
+							return nil
+						},
+					},
+					{
+						Config: second,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(c.addr, plancheck.ResourceActionUpdate),
+								plancheck.ExpectKnownValue(c.addr, tfjsonpath.New("video_url"), knownvalue.StringRegexp(c.videoURL)),
+							},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							stringValue(c.addr, c.option, want),
+							stringValue(c.addr, "status", c.done),
+							statecheck.ExpectKnownValue(c.addr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+								if id != taskID {
+									return fmt.Errorf("id %s, want the first task %s", id, taskID)
+								}
+								return nil
+							})),
+							gw.expectCreates(1),
+						},
+					},
+				},
+			})
 		})
 	}
 }

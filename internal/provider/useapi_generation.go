@@ -121,7 +121,9 @@ func useapiUnfinished(status string) bool { return slices.Contains(useapiUnfinis
 
 func (useapiGateway) lifecycleDescription() string {
 	return "Apply submits one paid task, saves its id in the state at once, waits for it and fills the outputs. " +
-		"Every generation input forces a new generation; the other arguments never start a task. Destroy deletes " +
+		"Every generation input forces a new generation; the other arguments never start a task: the knobs " +
+		"`wait_for_completion`, `deletion_policy` and `timeouts`, and `reply_url`, `reply_ref` and `max_jobs`, which " +
+		"only the create uses and which are recorded in place. Destroy deletes " +
 		"the task and its artifacts from the account, or with `deletion_policy = \"ABANDON\"` keeps them."
 }
 
