@@ -219,11 +219,12 @@ func (r *generationResource[M, P, T]) Delete(ctx context.Context, req resource.D
 	ctx = r.data.withMasking(ctx)
 	m := P(new(M))
 	resp.Diagnostics.Append(req.State.Get(ctx, m)...)
-	_, diags := r.gateway.taskAPI(r.data) // destroy, too, needs the gateway configured
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The gateway is needed only by a remove that calls it (useapi.net with
+	// deletion_policy = "DELETE"), which asks for its client itself: a
+	// generation that is only forgotten leaves the state without credentials.
 	lc := m.lifecycle()
 	if !r.gateway.isFinal(lc.Status.ValueString()) {
 		resp.Diagnostics.AddWarning("Unfinished Runway task left running",

@@ -250,3 +250,45 @@ func TestUseapiStatuses(t *testing.T) {
 		}
 	}
 }
+
+// Destroy asks for credentials only when it calls the gateway: useapi.net
+// with deletion_policy = "DELETE". Forgetting (Apikley, ABANDON) works with
+// no gateway configured.
+func TestDeleteNeedsCredentialsOnlyToCallTheGateway(t *testing.T) {
+	ctx := context.Background()
+	unconfigured := &providerData{useapiErr: "no useapi.net API token", apikleyErr: "no Apikley API key"}
+	cases := []struct {
+		name      string
+		new       func() resource.Resource
+		state     map[string]tftypes.Value
+		wantError string
+	}{
+		{"apikley forgets", newApikleyVideoResource, map[string]tftypes.Value{attrID: akStr("t-1"), attrStatus: akStr("success")}, ""},
+		{"useapi abandons", newVideoToVideoResource,
+			map[string]tftypes.Value{attrID: akStr("t-1"), attrStatus: akStr("SUCCEEDED"), attrDeletionPolicy: akStr(deletionPolicyAbandon)}, ""},
+		{"useapi deletes", newVideoToVideoResource,
+			map[string]tftypes.Value{attrID: akStr("t-1"), attrStatus: akStr("SUCCEEDED"), attrDeletionPolicy: akStr(deletionPolicyDelete)},
+			"useapi.net gateway not configured"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := c.new()
+			var cresp resource.ConfigureResponse
+			r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: unconfigured}, &cresp)
+			s := schemaOf(ctx, t, r)
+			state := tfsdk.State{Schema: s, Raw: apikleyObjectValue(ctx, t, s, c.state)}
+			resp := resource.DeleteResponse{State: state}
+			r.Delete(ctx, resource.DeleteRequest{State: state}, &resp)
+			var errs []string
+			for _, d := range resp.Diagnostics.Errors() {
+				errs = append(errs, d.Summary())
+			}
+			switch {
+			case c.wantError == "" && len(errs) > 0:
+				t.Errorf("destroy failed: %v", errs)
+			case c.wantError != "" && !slices.Contains(errs, c.wantError):
+				t.Errorf("errors %v, want %q", errs, c.wantError)
+			}
+		})
+	}
+}

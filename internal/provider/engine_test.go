@@ -81,6 +81,8 @@ type engineCase struct {
 	// and optionArg sets it to a value derived from v.
 	option    string
 	optionArg func(v string) (arg, value string)
+	// forgetArg makes destroy only forget the generation (no gateway call).
+	forgetArg string
 }
 
 var engineCases = []engineCase{
@@ -117,6 +119,7 @@ resource "runway_video_to_video" "test" {
   deletion_policy          = "ABANDON"`,
 		adoptedNumber:    statecheck.ExpectKnownValue("runway_video_to_video.test", tfjsonpath.New("structure_transformation"), knownvalue.Float64Exact(7)),
 		unfinishedOutput: statecheck.ExpectKnownValue("runway_video_to_video.test", tfjsonpath.New("artifacts"), knownvalue.ListSizeExact(0)),
+		forgetArg:        `deletion_policy = "ABANDON"`,
 		option:           "reply_ref",
 		optionArg: func(v string) (string, string) {
 			return fmt.Sprintf("reply_ref = %q", v), v
@@ -616,6 +619,40 @@ func TestAccEngine_createOptionUpdatesInPlace(t *testing.T) {
 							gw.expectCreates(1),
 						},
 					},
+				},
+			})
+		})
+	}
+}
+
+// A destroy that calls no gateway (Apikley cannot delete; useapi.net with
+// deletion_policy = "ABANDON") needs no credentials: the generation leaves
+// the state after the token or key was removed. (The destroy plan skips the
+// refresh, which would need them, as `terraform destroy -refresh=false`.)
+func TestAccEngine_forgetfulDestroyNeedsNoCredentials(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			gw := c.start(t, nil)
+			generation := c.generation(gw, "a quiet harbour", c.forgetArg)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+				Steps: []resource.TestStep{
+					{
+						Config:            gw.providerBlock() + generation,
+						ConfigStateChecks: []statecheck.StateCheck{stringValue(c.addr, "status", c.done)},
+					},
+					{
+						// No Check: it would refresh the state first.
+						Config:  `provider "runway" {}` + generation,
+						Destroy: true,
+					},
+				},
+				CheckDestroy: func(s *terraform.State) error {
+					if _, ok := s.RootModule().Resources[c.addr]; ok {
+						return fmt.Errorf("%s still in state after destroy", c.addr)
+					}
+					return gw.expectCreates(1)()
 				},
 			})
 		})

@@ -136,8 +136,13 @@ func (c *taskCommon) adoptReported(t *useapi.Task) {
 	c.Seed, c.ExploreMode, c.ReplyURL, c.ReplyRef = adoptCommon(c, t)
 }
 
-// remove implements deletion_policy.
+// remove implements deletion_policy. ABANDON calls nothing, so it needs no
+// credentials: a generation can leave the state after its token was revoked.
 func (c *taskCommon) remove(ctx context.Context, d *providerData) diag.Diagnostics {
+	if c.DeletionPolicy.ValueString() == deletionPolicyAbandon {
+		tflog.Info(ctx, "deletion_policy is ABANDON: the task and its artifacts stay on the account", map[string]any{"task_id": c.ID.ValueString()})
+		return nil
+	}
 	client, diags := d.useapiClient()
 	if diags.HasError() {
 		return diags
@@ -187,18 +192,13 @@ func failureText(t *useapi.Task) string {
 	return "the gateway reported FAILED without a reason"
 }
 
-// removeUseapiGeneration implements deletion_policy: DELETE removes the
-// artifact assets and the task (404 counts as done), ABANDON keeps them.
-// A task still running is first removed from the gateway's scheduler
+// removeUseapiGeneration implements deletion_policy = DELETE: it removes the
+// artifact assets and the task (404 counts as done). A task still running is first removed from the gateway's scheduler
 // (DELETE /scheduler/{taskId}): that frees its maxJobs slot at once and
 // stops its callback, but does not cancel it at Runway (no endpoint can):
 // the generation finishes there and its credits are spent.
 func removeUseapiGeneration(ctx context.Context, client *useapi.Client, c *taskCommon) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if c.DeletionPolicy.ValueString() == deletionPolicyAbandon {
-		tflog.Info(ctx, "deletion_policy is ABANDON: the task and its artifacts stay on the account", map[string]any{"task_id": c.ID.ValueString()})
-		return diags
-	}
 	if useapiUnfinished(c.Status.ValueString()) {
 		// 404: the gateway no longer tracks it (final since the last
 		// refresh, or removed already): nothing to free.
