@@ -113,7 +113,16 @@ func (r *generationResource[M, P, T]) ModifyPlan(ctx context.Context, req resour
 		return
 	}
 	adopting := adoptingImport(ctx, req.Private)
-	resp.RequiresReplace = r.plan.changedInputs(req.State.Raw, req.Plan.Raw, adopting)
+	changed, err := r.plan.changedInputs(req.State.Raw, req.Plan.Raw, adopting)
+	if err != nil {
+		// Failing open would record a changed input in place, without the
+		// new generation it needs.
+		resp.Diagnostics.AddError("Planning the generation failed",
+			"Whether an input changed cannot be decided ("+err.Error()+"), so nothing is planned. Nothing was submitted. "+
+				"This is a bug in the provider.")
+		return
+	}
+	resp.RequiresReplace = changed
 	if len(resp.RequiresReplace) > 0 {
 		return // Terraform plans the replacement's create (and price) anew
 	}
@@ -143,11 +152,15 @@ func (r *generationResource[M, P, T]) waitsInPlace(wait types.Bool, status types
 // changedInputs lists the inputs whose planned value differs from the
 // state's. After an import, a value the gateway could not report (null in
 // state) or one the configuration leaves to the gateway (null in the plan)
-// is no reason to pay again; only a contradiction is.
-func (s planShape) changedInputs(state, plan tftypes.Value, adopting bool) path.Paths {
+// is no reason to pay again; only a contradiction is. Values it cannot read
+// are an error, never "nothing changed".
+func (s planShape) changedInputs(state, plan tftypes.Value, adopting bool) (path.Paths, error) {
 	var stateAttrs, planAttrs map[string]tftypes.Value
-	if state.As(&stateAttrs) != nil || plan.As(&planAttrs) != nil {
-		return nil
+	if err := state.As(&stateAttrs); err != nil {
+		return nil, fmt.Errorf("reading the state: %w", err)
+	}
+	if err := plan.As(&planAttrs); err != nil {
+		return nil, fmt.Errorf("reading the plan: %w", err)
 	}
 	var changed path.Paths
 	for _, name := range s.inputs {
@@ -157,7 +170,7 @@ func (s planShape) changedInputs(state, plan tftypes.Value, adopting bool) path.
 		}
 		changed = append(changed, path.Root(name))
 	}
-	return changed
+	return changed, nil
 }
 
 // hasUnknownInput reports whether an input of a planned create is known
@@ -226,7 +239,10 @@ func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resou
 			return
 		}
 	}
-	if !ok || !r.plan.priced {
+	if !ok || !r.plan.priced || r.data == nil {
+		// Without a configured provider (no rates, no budget) nothing can be
+		// priced: estimated_credits stays unknown (known after apply), and the apply,
+		// which plans again on a configured provider, prices it then.
 		return
 	}
 	e, describe := priced.estimate(ctx, r.data, m)
@@ -242,7 +258,7 @@ func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resou
 		credits = types.Int64Unknown()
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrEstimatedCredits), credits)...)
-	if r.data == nil || r.data.budget == nil {
+	if r.data.budget == nil {
 		return
 	}
 	if e.unpriced && r.data.budget.limit > 0 {

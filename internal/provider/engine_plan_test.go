@@ -94,12 +94,12 @@ func TestGenerationInputsForceReplacement(t *testing.T) {
 				}
 				// Right after an import, a value the gateway did not report
 				// is adopted in place; a contradiction still replaces.
-				if got := shape.changedInputs(state, plan, true); len(got) != 0 {
-					t.Errorf("adopting %s after import: replaces %v", input, got)
+				if got, err := shape.changedInputs(state, plan, true); err != nil || len(got) != 0 {
+					t.Errorf("adopting %s after import: replaces %v (%v)", input, got, err)
 				}
 				other := apikleyObjectValue(ctx, t, s, map[string]tftypes.Value{input: sampleValue2(typ.AttributeTypes[input])})
-				if got := shape.changedInputs(other, plan, true); len(got) != 1 {
-					t.Errorf("a reported %s contradicted by the configuration must replace, got %v", input, got)
+				if got, err := shape.changedInputs(other, plan, true); err != nil || len(got) != 1 {
+					t.Errorf("a reported %s contradicted by the configuration must replace, got %v (%v)", input, got, err)
 				}
 			}
 			// A changed create option is an in-place update that keeps the
@@ -288,6 +288,65 @@ func TestDeleteNeedsCredentialsOnlyToCallTheGateway(t *testing.T) {
 				t.Errorf("destroy failed: %v", errs)
 			case c.wantError != "" && !slices.Contains(errs, c.wantError):
 				t.Errorf("errors %v, want %q", errs, c.wantError)
+			}
+		})
+	}
+}
+
+// A state or plan that cannot be read fails the plan: "nothing changed"
+// would record a changed input in place, without a new generation.
+func TestChangedInputsFailsClosed(t *testing.T) {
+	ctx := context.Background()
+	r := newVideoToVideoResource()
+	s := schemaOf(ctx, t, r)
+	shape := planShapeOf(s.Attributes)
+	good := apikleyObjectValue(ctx, t, s, nil)
+	bad := tftypes.NewValue(tftypes.String, "not an object")
+	for _, c := range []struct {
+		name        string
+		state, plan tftypes.Value
+	}{
+		{"state", bad, good},
+		{"plan", good, bad},
+	} {
+		if got, err := shape.changedInputs(c.state, c.plan, false); err == nil {
+			t.Errorf("unreadable %s: changed %v and no error", c.name, got)
+		}
+	}
+	// Through ModifyPlan: an error, and no plan of an in-place update.
+	req := resource.ModifyPlanRequest{
+		State: tfsdk.State{Schema: s, Raw: good},
+		Plan:  tfsdk.Plan{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), tftypes.UnknownValue)},
+	}
+	resp := &resource.ModifyPlanResponse{Plan: req.Plan}
+	r.(resource.ResourceWithModifyPlan).ModifyPlan(ctx, req, resp)
+	if !resp.Diagnostics.HasError() {
+		t.Errorf("ModifyPlan on an unreadable plan: no error")
+	}
+}
+
+// ModifyPlan of a create on a provider that is not configured (no rates,
+// no budget) prices nothing and does not crash: estimated_credits stays
+// unknown for the apply to price.
+func TestPriceCreateWithoutProviderData(t *testing.T) {
+	ctx := context.Background()
+	for _, g := range generationResources {
+		t.Run(g.name, func(t *testing.T) {
+			r := g.new()
+			s := schemaOf(ctx, t, r)
+			typ := s.Type().TerraformType(ctx).(tftypes.Object)
+			vals := map[string]tftypes.Value{}
+			if _, ok := typ.AttributeTypes[attrEstimatedCredits]; ok {
+				vals[attrEstimatedCredits] = tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
+			}
+			plan := apikleyObjectValue(ctx, t, s, vals)
+			resp := modifyPlan(ctx, t, r, tftypes.NewValue(typ, nil), plan)
+			var planned map[string]tftypes.Value
+			if err := resp.Plan.Raw.As(&planned); err != nil {
+				t.Fatal(err)
+			}
+			if v, ok := planned[attrEstimatedCredits]; ok && v.IsKnown() {
+				t.Errorf("estimated_credits planned %s without a configured provider", v)
 			}
 		})
 	}

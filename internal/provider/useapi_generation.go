@@ -23,9 +23,10 @@ const (
 	deletionPolicyAbandon = "ABANDON"
 )
 
-// generationCommon holds the attributes every useapi.net generation resource
-// shares: the options every create accepts, the provider's knobs and the
-// task's outputs. Resource models embed it.
+// taskCommon holds the attributes every useapi.net task shares, video or
+// image: the options every create accepts, the provider's knobs and the
+// task's outputs. generationCommon adds the video outputs; image models
+// embed taskCommon through imageCommon.
 type taskCommon struct {
 	lifecycleFields
 
