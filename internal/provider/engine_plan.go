@@ -18,7 +18,8 @@ import (
 //   - a new generation is priced (estimated_credits, max_credits_per_apply);
 //   - a changed input forces replacement: a different input is a different,
 //     paid, generation — except right after an import, where an input the
-//     gateway could not report is taken from the configuration in place;
+//     gateway could not report is taken from the configuration in place, by
+//     the update that the first plan after an import always is;
 //   - a changed create option (createOptions: sent with the create, but
 //     not part of what is generated) is recorded in place;
 //   - outputs keep their state values (no "known after apply" noise when
@@ -134,11 +135,29 @@ func (r *generationResource[M, P, T]) ModifyPlan(ctx context.Context, req resour
 		return
 	}
 	planned, err := r.plan.outputs(req.Plan.Raw, req.State.Raw, r.waitsInPlace(wait, status))
+	if err == nil && adopting {
+		planned, err = endingAdoption(planned)
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Planning the outputs failed", err.Error())
 		return
 	}
 	resp.Plan.Raw = planned
+}
+
+// endingAdoption plans the status unknown, which makes the first plan after
+// an import an update even when the configuration holds nothing to adopt:
+// adoption ends in Update, and a plan that never reached it would leave
+// the import's lenient input matching on for good (a later input the task
+// did not report would then be recorded in place, without a new
+// generation). Update keeps the status the state has.
+func endingAdoption(plan tftypes.Value) (tftypes.Value, error) {
+	var attrs map[string]tftypes.Value
+	if err := plan.As(&attrs); err != nil {
+		return plan, err
+	}
+	attrs[attrStatus] = tftypes.NewValue(attrs[attrStatus].Type(), tftypes.UnknownValue)
+	return tftypes.NewValue(plan.Type(), attrs), nil
 }
 
 // waitsInPlace decides whether an update waits for the task in state: the
@@ -281,8 +300,8 @@ func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resou
 // privateKeyAdoptInputs marks, in private state, a resource created by
 // import whose inputs are adopted from the configuration: ImportState sets
 // it, Read then fills the inputs the task reports, ModifyPlan takes the
-// rest from the configuration without a replacement, and the first Update
-// (that apply) ends it.
+// rest from the configuration without a replacement and always plans an
+// update (endingAdoption), and that Update ends it.
 const privateKeyAdoptInputs = "adopt_inputs"
 
 // privateState is the part of the framework's private state used here.
