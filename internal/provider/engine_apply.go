@@ -15,7 +15,7 @@ import (
 )
 
 // The life cycle of a generation resource (see engine.go): Create submits
-// once and waits, Read refreshes, Update only waits or records knobs,
+// once and waits, Read refreshes, Update only waits or records knobs and create options,
 // Delete applies the model's remove.
 
 func (r *generationResource[M, P, T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -175,9 +175,10 @@ func (r *generationResource[M, P, T]) Read(ctx context.Context, req resource.Rea
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
-// Update only ever changes knobs (ModifyPlan replaces the resource when an
-// input changes) or adopts the configured inputs after an import; it waits
-// for an unfinished task when the configuration asks to. It never submits.
+// Update only ever records knobs and create options (ModifyPlan replaces
+// the resource when an input changes) or adopts the configured inputs after
+// an import; it waits for an unfinished task when the configuration asks to
+// (waitsInPlace). It never submits.
 func (r *generationResource[M, P, T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	ctx = r.data.withMasking(ctx)
 	// The plan holds the configuration and, where outputs will change,
