@@ -58,31 +58,33 @@ func lastStatus(lc *lifecycleFields) string {
 // waitFailedDiagnostic explains a wait that a gateway error ended (neither a
 // timeout nor an interrupt): a rejected token, answers that could not be
 // read, an id the gateway says it does not know. None of these proves that
-// the task failed, and the task is paid for. During a create it is
-// therefore a warning, not an error: Terraform taints a resource whose
-// create fails, and the next plain apply would replace it and pay again.
-// With the task saved unfinished instead, the next plan waits for it in
-// place. A resumed wait (update) taints nothing, so it fails the apply.
-func waitFailedDiagnostic(lc *lifecycleFields, err error, creating, notFound bool) diag.Diagnostics {
+// the task failed, and the task is paid for, so the message says how to keep
+// it. It is an error either way: an apply that ends without the outputs it
+// promised must not pass, or resources reading them in the same apply would
+// go on with null values. A create's error makes Terraform taint the
+// resource, as after a timeout, hence the untaint advice.
+func waitFailedDiagnostic(typeName string, lc *lifecycleFields, err error, creating, notFound bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	id := lc.ID.ValueString()
-	next := "Once the cause is fixed, run `terraform apply`: it waits in place for this same task and submits nothing new."
+	gone := ""
 	if notFound {
-		next = "The gateway answered that it does not know the task. The next refresh reads it again; only if the " +
-			"gateway still does not know it then is it removed from the state (with a warning), and only the apply " +
-			"after that would pay for a new generation."
+		gone = " The gateway answered that it does not know the task: if it still does not at the next refresh, the " +
+			"task is removed from the state with a warning, and only the apply after that would pay for a new generation."
 	}
 	if !creating {
 		diags.AddError("Waiting for Runway task "+id+" failed",
 			fmt.Sprintf("%s\n\nThe task is kept: its id and last status (%s) are saved in the state, and nothing new was "+
-				"submitted. %s", gatewayErrorDetail(err), lastStatus(lc), next))
+				"submitted. Once the cause is fixed, run `terraform apply`: it waits in place for this same task and "+
+				"submits nothing new.%s", gatewayErrorDetail(err), lastStatus(lc), gone))
 		return diags
 	}
-	diags.AddWarning("Runway generation submitted, but waiting for it failed",
+	diags.AddError("Waiting for Runway task "+id+" failed",
 		fmt.Sprintf("Runway task %s was submitted and its credits are spent; then polling it failed:\n\n%s\n\n"+
-			"This does not prove that the task failed, so the resource is kept, not tainted: its id and last status (%s) "+
-			"are saved in the state. %s Until the task has finished, its outputs (such as the video URL) are null, also "+
-			"for resources that read them in this apply.", id, gatewayErrorDetail(err), lastStatus(lc), next))
+			"This does not prove that the task failed: its id and last status (%s) are saved in the state. Terraform "+
+			"marks the resource as tainted because its create failed, so a plain `terraform apply` would replace it "+
+			"and pay for a new generation. Once the cause is fixed, keep this same task with:\n\n"+
+			"  terraform untaint %s.<name>\n  terraform apply\n\n(that apply waits for it in place and submits "+
+			"nothing new).%s", id, gatewayErrorDetail(err), lastStatus(lc), typeName, gone))
 	return diags
 }
 

@@ -27,17 +27,18 @@ func TestWaitFailedDiagnostic(t *testing.T) {
 		severity           diag.Severity
 		detail             string
 	}{
-		{"create, token rejected", true, false, diag.SeverityWarning,
-			`task-1 was submitted and its credits are spent.*401.*does not prove that the task failed.*not tainted.*` +
-				`last status \(RUNNING\).*terraform apply.*waits in place for this same task and submits nothing new.*outputs.*null`},
-		{"create, task unknown", true, true, diag.SeverityWarning,
-			`not tainted.*does not know the task.*next refresh reads it again.*only the apply after that would pay`},
+		{"create, token rejected", true, false, diag.SeverityError,
+			`task-1 was submitted and its credits are spent.*401.*does not prove that the task failed.*` +
+				`last status \(RUNNING\).*tainted.*plain .terraform apply. would replace it.*` +
+				`terraform untaint runway_video\.<name>\n  terraform apply.*waits for it in place and submits nothing new`},
+		{"create, task unknown", true, true, diag.SeverityError,
+			`terraform untaint runway_video\.<name>.*does not know the task.*next refresh.*only the apply after that would pay`},
 		{"resumed wait", false, false, diag.SeverityError,
 			`401.*task is kept.*last status \(RUNNING\).*nothing new was submitted.*terraform apply.*same task`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			diags := waitFailedDiagnostic(lc, rejected, c.creating, c.notFound)
+			diags := waitFailedDiagnostic("runway_video", lc, rejected, c.creating, c.notFound)
 			if len(diags) != 1 || diags[0].Severity() != c.severity {
 				t.Fatalf("diagnostics %v, want one of severity %v", diags, c.severity)
 			}

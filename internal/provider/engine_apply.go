@@ -128,7 +128,7 @@ func (r *generationResource[M, P, T]) wait(ctx context.Context, tasks taskBacken
 	case err != nil && ctx.Err() != nil:
 		diags.AddError(waitInterruptedSummary(ctx), waitInterruptedDetail(r.typeName(), lc, ctx, timeout, creating))
 	case err != nil:
-		diags.Append(waitFailedDiagnostic(lc, err, creating, tasks.isNotFound(err))...)
+		diags.Append(waitFailedDiagnostic(r.typeName(), lc, err, creating, tasks.isNotFound(err))...)
 	default:
 		if reason := tasks.failure(task); reason != "" {
 			diags.AddError("Runway generation failed", taskFailedDetail(r.typeName(), taskID, reason, creating))
