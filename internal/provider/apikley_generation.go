@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,11 +61,22 @@ func (apikleyGateway) taskAPI(d *providerData) (taskBackend[*apikley.TaskDetail]
 	return apikleyBackendOf(d)
 }
 
-func (apikleyGateway) isFinal(status string) bool { return apikley.IsTerminal(status) }
+func (apikleyGateway) isFinal(status string) bool {
+	return !slices.Contains(apikleyUnfinishedStates, status)
+}
+
+// apikleyUnfinishedStates are the states of an Apikley task still on its
+// way. Every other state is final for planning, Update and destroy, so that a
+// state the gateway does not document never plans a wait on every run.
+// (A create's wait, in the client, waits through unknown states: the
+// gateway documents every other state as "in progress".)
+var apikleyUnfinishedStates = []string{apikley.StateWait, apikley.StateQueueing, apikley.StateGenerating}
 
 func (apikleyGateway) lifecycleDescription() string {
 	return "Apply submits one paid task, saves its id in the state at once, waits for it and fills the outputs. " +
-		"Every generation input forces a new generation; the other arguments never start a task. Apikley has no " +
+		"Every generation input forces a new generation; the other arguments never start a task: the knobs " +
+		"`wait_for_completion` and `timeouts`, and `callback_url`, which only the create uses and which is recorded " +
+		"in place. Apikley has no " +
 		"delete endpoint: destroy only removes the resource from the state (the gateway keeps videos 14 days)."
 }
 
@@ -206,7 +218,9 @@ func (apikleyBackend) capacity(string) *capacityGate { return nil }
 // Descriptions of the outputs, shared by the resources and the data source.
 const (
 	apikleyStatusDescription = "Task state as the gateway reports it: `wait` (submitted), `queueing`, `generating`, " +
-		"`success` or `fail`. Only `success` and `fail` are final; a state the provider does not know counts as unfinished."
+		"`success` or `fail`. Only `wait`, `queueing` and `generating` are unfinished: a later apply waits in place only " +
+		"for those. A create's own wait also waits through a state the provider does not know; anywhere else such a " +
+		"state counts as final."
 	apikleyGeneratedAtDescription = "When the video was completed, in RFC 3339. The gateway reports `YYYY-MM-DD HH:mm:ss` " +
 		"without a time zone; the provider reads it as UTC (an assumption: if the gateway's clock runs in another zone, " +
 		"this and `expires_at` are off by that offset). Null until the task has succeeded."
@@ -228,7 +242,8 @@ var apikleyOutputDescriptions = map[string]string{
 }
 
 // apikleyCommonInputAttributes are the inputs both creates accept. Every
-// one forces a new generation when changed.
+// one but callback_url (a create option) forces a new generation when
+// changed.
 func apikleyCommonInputAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"quality": schema.StringAttribute{
@@ -246,7 +261,7 @@ func apikleyCommonInputAttributes() map[string]schema.Attribute {
 				"The provider does not need it: it polls the task. Apikley's pages describe it as required for " +
 				"generation and extension requests, but their request schemas list it as optional and their examples " +
 				"omit it; the provider follows the schemas and leaves it optional (a gateway that insisted would refuse " +
-				"the request before charging anything).",
+				"the request before charging anything)." + createOptionNote,
 			Optional: true,
 			Validators: []validator.String{
 				stringvalidator.LengthAtMost(apikley.MaxCallbackURLLength),

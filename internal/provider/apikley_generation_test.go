@@ -137,7 +137,10 @@ func TestApikleyBackend(t *testing.T) {
 		{apikley.StateWait, false, ""},
 		{apikley.StateQueueing, false, ""},
 		{apikley.StateGenerating, false, ""},
-		{"SUCCEEDED", false, ""}, // another gateway's word is not a final state here
+		// A state the gateway does not document (here another gateway's
+		// word) is final: no plan waits in place for it.
+		{"SUCCEEDED", true, ""},
+		{"", true, ""},
 		{apikley.StateSuccess, true, ""},
 		{apikley.StateFail, true, "nsfw (failCode 400)"},
 	}

@@ -23,7 +23,8 @@ import (
 //	        into the journal and the state at once → wait for a final
 //	        status → fill the outputs
 //	Read    refresh the task; a task the gateway forgot leaves the state
-//	Update  only knobs change (ModifyPlan decides); waits for an unfinished task
+//	Update  only knobs and create options change (ModifyPlan decides); waits
+//	        for an unfinished task
 //	Delete  the model's remove: deletion_policy, or forget
 //
 // A resource is made of three named parts:
@@ -89,7 +90,12 @@ type taskBackend[T any] interface {
 type generationGateway[T any] interface {
 	// taskAPI returns the gateway's task API, or why it is not configured.
 	taskAPI(d *providerData) (taskBackend[T], diag.Diagnostics)
-	// isFinal reports whether a task status is final (success or failure).
+	// isFinal reports whether a task status is final: every status but the
+	// gateway's listed unfinished ones, so that a status the gateway does not
+	// document never leaves a plan waiting for it forever. The plan, Update
+	// and Delete decide with it (waitsInPlace); only the client's wait keeps
+	// its own rule for an unknown status met while polling (useapi.net
+	// believes it after a few polls, Apikley waits through it).
 	isFinal(status string) bool
 	// sharedAttributes are the inputs, knobs and outputs every generation
 	// resource of the gateway has.

@@ -15,7 +15,7 @@ import (
 )
 
 // The life cycle of a generation resource (see engine.go): Create submits
-// once and waits, Read refreshes, Update only waits or records knobs,
+// once and waits, Read refreshes, Update only waits or records knobs and create options,
 // Delete applies the model's remove.
 
 func (r *generationResource[M, P, T]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -35,7 +35,7 @@ func (r *generationResource[M, P, T]) Create(ctx context.Context, req resource.C
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	key, err := generationKey(r.typeName(), r.plan.inputs, req.Plan.Raw)
+	key, err := generationKey(r.typeName(), r.plan.keyed, req.Plan.Raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Planning the generation failed", err.Error())
 		return
@@ -132,18 +132,10 @@ func (r *generationResource[M, P, T]) wait(ctx context.Context, tasks taskBacken
 	case err != nil && ctx.Err() != nil:
 		diags.AddError(waitInterruptedSummary(ctx), waitInterruptedDetail(r.typeName(), lc, ctx, timeout, creating))
 	case err != nil:
-		diags.Append(gatewayErrorDiagnostic("Waiting for Runway task "+taskID+" failed", err)...)
+		diags.Append(waitFailedDiagnostic(r.typeName(), lc, err, creating, tasks.isNotFound(err))...)
 	default:
 		if reason := tasks.failure(task); reason != "" {
-			// A status the gateway does not document is final here even
-			// though isFinal does not know it: free its slot too.
-			if gate != nil {
-				gate.finished(taskID)
-			}
-			diags.AddError("Runway generation failed",
-				fmt.Sprintf("Runway task %s failed: %s\n\nThe task id is kept in the state. Terraform marks the resource as tainted: "+
-					"the next apply submits a new generation (and pays for it again). Change the inputs first if the "+
-					"failure was a moderation of the prompt or the input.", taskID, reason))
+			diags.AddError("Runway generation failed", taskFailedDetail(r.typeName(), taskID, reason, creating))
 		}
 	}
 }
@@ -187,9 +179,10 @@ func (r *generationResource[M, P, T]) Read(ctx context.Context, req resource.Rea
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
-// Update only ever changes knobs (ModifyPlan replaces the resource when an
-// input changes) or adopts the configured inputs after an import; it waits
-// for an unfinished task when the configuration asks to. It never submits.
+// Update only ever records knobs and create options (ModifyPlan replaces
+// the resource when an input changes) or adopts the configured inputs after
+// an import; it waits for an unfinished task when the configuration asks to
+// (waitsInPlace). It never submits.
 func (r *generationResource[M, P, T]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	ctx = r.data.withMasking(ctx)
 	// The plan holds the configuration and, where outputs will change,
@@ -209,7 +202,7 @@ func (r *generationResource[M, P, T]) Update(ctx context.Context, req resource.U
 		return
 	}
 	lc := m.lifecycle()
-	if !lc.WaitForCompletion.ValueBool() || r.gateway.isFinal(lc.Status.ValueString()) {
+	if !r.waitsInPlace(lc.WaitForCompletion, lc.Status) {
 		return
 	}
 	timeout, diags := lc.Timeouts.Update(ctx, defaultUpdateTimeout)
@@ -231,11 +224,12 @@ func (r *generationResource[M, P, T]) Delete(ctx context.Context, req resource.D
 	ctx = r.data.withMasking(ctx)
 	m := P(new(M))
 	resp.Diagnostics.Append(req.State.Get(ctx, m)...)
-	_, diags := r.gateway.taskAPI(r.data) // destroy, too, needs the gateway configured
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The gateway is needed only by a remove that calls it (useapi.net with
+	// deletion_policy = "DELETE"), which asks for its client itself: a
+	// generation that is only forgotten leaves the state without credentials.
 	lc := m.lifecycle()
 	if !r.gateway.isFinal(lc.Status.ValueString()) {
 		resp.Diagnostics.AddWarning("Unfinished Runway task left running",

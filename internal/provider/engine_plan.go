@@ -18,7 +18,10 @@ import (
 //   - a new generation is priced (estimated_credits, max_credits_per_apply);
 //   - a changed input forces replacement: a different input is a different,
 //     paid, generation — except right after an import, where an input the
-//     gateway could not report is taken from the configuration in place;
+//     gateway could not report is taken from the configuration in place, by
+//     the update that the first plan after an import always is;
+//   - a changed create option (createOptions: sent with the create, but
+//     not part of what is generated) is recorded in place;
 //   - outputs keep their state values (no "known after apply" noise when
 //     only a knob changes), except when the task has not finished and the
 //     configuration waits for it: the outputs are then unknown, which makes
@@ -42,11 +45,29 @@ const (
 // create (cost): they keep their state values even while the apply waits.
 var stableOutputs = []string{attrID, attrTaskID, attrCreatedAt, attrParentTaskID, attrEstimatedCredits, attrCreditsUsed}
 
+// createOptions are the arguments sent with a create that do not change
+// what is generated: where and with what reference the gateway reports the
+// result, and how many tasks the account runs at once. A change is recorded
+// in place and starts no task (the submitted task keeps what it was sent):
+// replacing a paid generation for a new callback would pay again for the
+// same video. Attribute names mean one thing across the provider, so one
+// list serves every resource.
+var createOptions = []string{"reply_url", "reply_ref", "max_jobs", "callback_url"}
+
+// createOptionNote ends the description of every createOptions attribute.
+const createOptionNote = " Sent with the create only: changing it later is recorded in place and starts no new task " +
+	"(the submitted task keeps the value it was sent)."
+
 // planShape sorts a generation schema's attributes for planning.
 type planShape struct {
 	// inputs define the generation: required or optional, not computed,
-	// and not a knob.
+	// not a knob and not a create option.
 	inputs []string
+	// options are the create options the schema has (createOptions).
+	options []string
+	// keyed are the inputs and the options: every argument a create sends,
+	// which the crash journal's key is made of.
+	keyed []string
 	// refreshed are the outputs a wait for the task will change.
 	refreshed []string
 	// stable are the outputs that keep their state values (stableOutputs).
@@ -61,6 +82,8 @@ func planShapeOf(attrs map[string]schema.Attribute) planShape {
 	for name, a := range attrs {
 		switch {
 		case name == attrTimeouts:
+		case !a.IsComputed() && slices.Contains(createOptions, name):
+			s.options = append(s.options, name)
 		case !a.IsComputed():
 			s.inputs = append(s.inputs, name)
 		case a.IsOptional(): // knobs with defaults: wait_for_completion, deletion_policy
@@ -71,6 +94,8 @@ func planShapeOf(attrs map[string]schema.Attribute) planShape {
 		}
 	}
 	slices.Sort(s.inputs)
+	slices.Sort(s.options)
+	s.keyed = slices.Sorted(slices.Values(append(slices.Clone(s.inputs), s.options...)))
 	slices.Sort(s.refreshed)
 	slices.Sort(s.stable)
 	_, s.priced = attrs[attrEstimatedCredits]
@@ -89,7 +114,16 @@ func (r *generationResource[M, P, T]) ModifyPlan(ctx context.Context, req resour
 		return
 	}
 	adopting := adoptingImport(ctx, req.Private)
-	resp.RequiresReplace = r.plan.changedInputs(req.State.Raw, req.Plan.Raw, adopting)
+	changed, err := r.plan.changedInputs(req.State.Raw, req.Plan.Raw, adopting)
+	if err != nil {
+		// Failing open would record a changed input in place, without the
+		// new generation it needs.
+		resp.Diagnostics.AddError("Planning the generation failed",
+			"Whether an input changed cannot be decided ("+err.Error()+"), so nothing is planned. Nothing was submitted. "+
+				"This is a bug in the provider.")
+		return
+	}
+	resp.RequiresReplace = changed
 	if len(resp.RequiresReplace) > 0 {
 		return // Terraform plans the replacement's create (and price) anew
 	}
@@ -100,8 +134,10 @@ func (r *generationResource[M, P, T]) ModifyPlan(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	waits := wait.ValueBool() && !r.gateway.isFinal(status.ValueString())
-	planned, err := r.plan.outputs(req.Plan.Raw, req.State.Raw, waits)
+	planned, err := r.plan.outputs(req.Plan.Raw, req.State.Raw, r.waitsInPlace(wait, status))
+	if err == nil && adopting {
+		planned, err = endingAdoption(planned)
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Planning the outputs failed", err.Error())
 		return
@@ -109,14 +145,41 @@ func (r *generationResource[M, P, T]) ModifyPlan(ctx context.Context, req resour
 	resp.Plan.Raw = planned
 }
 
+// endingAdoption plans the status unknown, which makes the first plan after
+// an import an update even when the configuration holds nothing to adopt:
+// adoption ends in Update, and a plan that never reached it would leave
+// the import's lenient input matching on for good (a later input the task
+// did not report would then be recorded in place, without a new
+// generation). Update keeps the status the state has.
+func endingAdoption(plan tftypes.Value) (tftypes.Value, error) {
+	var attrs map[string]tftypes.Value
+	if err := plan.As(&attrs); err != nil {
+		return plan, err
+	}
+	attrs[attrStatus] = tftypes.NewValue(attrs[attrStatus].Type(), tftypes.UnknownValue)
+	return tftypes.NewValue(plan.Type(), attrs), nil
+}
+
+// waitsInPlace decides whether an update waits for the task in state: the
+// configuration asks to wait and the task is unfinished. ModifyPlan plans
+// the refreshed outputs unknown exactly when it is true, and Update waits
+// exactly then, so plan and apply cannot disagree.
+func (r *generationResource[M, P, T]) waitsInPlace(wait types.Bool, status types.String) bool {
+	return wait.ValueBool() && !r.gateway.isFinal(status.ValueString())
+}
+
 // changedInputs lists the inputs whose planned value differs from the
 // state's. After an import, a value the gateway could not report (null in
 // state) or one the configuration leaves to the gateway (null in the plan)
-// is no reason to pay again; only a contradiction is.
-func (s planShape) changedInputs(state, plan tftypes.Value, adopting bool) path.Paths {
+// is no reason to pay again; only a contradiction is. Values it cannot read
+// are an error, never "nothing changed".
+func (s planShape) changedInputs(state, plan tftypes.Value, adopting bool) (path.Paths, error) {
 	var stateAttrs, planAttrs map[string]tftypes.Value
-	if state.As(&stateAttrs) != nil || plan.As(&planAttrs) != nil {
-		return nil
+	if err := state.As(&stateAttrs); err != nil {
+		return nil, fmt.Errorf("reading the state: %w", err)
+	}
+	if err := plan.As(&planAttrs); err != nil {
+		return nil, fmt.Errorf("reading the plan: %w", err)
 	}
 	var changed path.Paths
 	for _, name := range s.inputs {
@@ -126,7 +189,7 @@ func (s planShape) changedInputs(state, plan tftypes.Value, adopting bool) path.
 		}
 		changed = append(changed, path.Root(name))
 	}
-	return changed
+	return changed, nil
 }
 
 // hasUnknownInput reports whether an input of a planned create is known
@@ -195,7 +258,10 @@ func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resou
 			return
 		}
 	}
-	if !ok || !r.plan.priced {
+	if !ok || !r.plan.priced || r.data == nil {
+		// Without a configured provider (no rates, no budget) nothing can be
+		// priced: estimated_credits stays unknown (known after apply), and the apply,
+		// which plans again on a configured provider, prices it then.
 		return
 	}
 	e, describe := priced.estimate(ctx, r.data, m)
@@ -211,7 +277,7 @@ func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resou
 		credits = types.Int64Unknown()
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrEstimatedCredits), credits)...)
-	if r.data == nil || r.data.budget == nil {
+	if r.data.budget == nil {
 		return
 	}
 	if e.unpriced && r.data.budget.limit > 0 {
@@ -234,8 +300,8 @@ func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resou
 // privateKeyAdoptInputs marks, in private state, a resource created by
 // import whose inputs are adopted from the configuration: ImportState sets
 // it, Read then fills the inputs the task reports, ModifyPlan takes the
-// rest from the configuration without a replacement, and the first Update
-// (that apply) ends it.
+// rest from the configuration without a replacement and always plans an
+// update (endingAdoption), and that Update ends it.
 const privateKeyAdoptInputs = "adopt_inputs"
 
 // privateState is the part of the framework's private state used here.

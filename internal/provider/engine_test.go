@@ -31,6 +31,18 @@ type engineGateway interface {
 	HoldTasks(hold bool)
 	ForgetTask(taskID string)
 	expectCreates(want int) simCheck
+	// refuseNextTaskRead makes the next task read answer 401, as when the
+	// credential is rotated while an apply waits.
+	refuseNextTaskRead()
+}
+
+func (s *testSim) refuseNextTaskRead() {
+	s.Inject(simulator.Fault{Method: "GET", Path: "/tasks/", Status: 401})
+}
+
+// The gateway answers a rejected key with code 401 inside HTTP 200.
+func (a *testApikley) refuseNextTaskRead() {
+	a.Inject(apikleysim.Fault{Method: "GET", Path: apikleysim.PathRecordDetail, Code: 401})
 }
 
 // engineCase is one gateway under the engine tests.
@@ -65,6 +77,12 @@ type engineCase struct {
 	// unfinishedOutput checks an output of the gateway's that an
 	// unfinished task leaves empty.
 	unfinishedOutput statecheck.StateCheck
+	// option is a create option of the reference resource (createOptions),
+	// and optionArg sets it to a value derived from v.
+	option    string
+	optionArg func(v string) (arg, value string)
+	// forgetArg makes destroy only forget the generation (no gateway call).
+	forgetArg string
 }
 
 var engineCases = []engineCase{
@@ -101,6 +119,11 @@ resource "runway_video_to_video" "test" {
   deletion_policy          = "ABANDON"`,
 		adoptedNumber:    statecheck.ExpectKnownValue("runway_video_to_video.test", tfjsonpath.New("structure_transformation"), knownvalue.Float64Exact(7)),
 		unfinishedOutput: statecheck.ExpectKnownValue("runway_video_to_video.test", tfjsonpath.New("artifacts"), knownvalue.ListSizeExact(0)),
+		forgetArg:        `deletion_policy = "ABANDON"`,
+		option:           "reply_ref",
+		optionArg: func(v string) (string, string) {
+			return fmt.Sprintf("reply_ref = %q", v), v
+		},
 	},
 	{
 		name: "apikley",
@@ -138,6 +161,12 @@ resource "runway_apikley_video" "test" {
 		unreported:       "quality", unreportedValue: "720p",
 		adoptedNumber:    statecheck.ExpectKnownValue("runway_apikley_video.test", tfjsonpath.New("duration"), knownvalue.Int64Exact(5)),
 		unfinishedOutput: statecheck.ExpectKnownValue("runway_apikley_video.test", tfjsonpath.New("generated_at"), knownvalue.Null()),
+		option:           "callback_url",
+		optionArg: func(v string) (string, string) {
+			// The simulator posts the result there: a closed loopback port.
+			url := "http://127.0.0.1:9/hooks/" + v
+			return fmt.Sprintf("callback_url = %q", url), url
+		},
 	},
 }
 
@@ -212,25 +241,81 @@ func TestAccEngine_timeoutKeepsTask(t *testing.T) {
 	}
 }
 
+// releaseOnSecondRead wraps a gateway so that, once armed, the second task
+// read releases the held tasks: in a step that plans then applies, the
+// plan's refresh is the first read and must still see the task unfinished,
+// the apply's first poll is the second (a saved plan is applied without
+// another refresh).
+type releaseOnSecondRead struct {
+	armed atomic.Bool
+	reads atomic.Int32
+	gw    engineGateway
+}
+
+func (h *releaseOnSecondRead) wrap(c engineCase) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if h.armed.Load() && c.taskReads(r) && h.reads.Add(1) == 2 {
+				h.gw.HoldTasks(false)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// A create whose wait ends on a gateway error that does not prove the task
+// failed (here a 401 on the first poll, as when the credential is rotated
+// mid-wait) fails the apply, so that nothing downstream goes on without the
+// outputs, but keeps the paid task: its id and unfinished status are in the
+// (tainted) state, and the error says how to keep waiting for it without
+// paying again.
+func TestAccEngine_waitErrorKeepsTask(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			gw := c.start(t, nil)
+			gw.HoldTasks(true)
+			gw.refuseNextTaskRead()
+			typeName := strings.Split(c.addr, ".")[0]
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config: gw.providerBlock() + c.generation(gw, "a kite over the dunes", ""),
+						ExpectError: errorPattern(`Waiting for Runway task .* failed.*credits are spent.*401.*` +
+							`does not prove that the task failed.*terraform untaint ` + typeName + `\.<name>.*terraform apply`),
+					},
+					{
+						RefreshState:       true,
+						ExpectNonEmptyPlan: true,
+						Check: func(s *terraform.State) error {
+							r := s.RootModule().Resources[c.addr].Primary
+							if !r.Tainted {
+								return fmt.Errorf("%s is not tainted after a failed create", c.addr)
+							}
+							if !c.idPattern.MatchString(r.ID) {
+								return fmt.Errorf("id %q lost", r.ID)
+							}
+							if st := r.Attributes["status"]; st != c.submitted && st != c.running {
+								return fmt.Errorf("status %q, want the task unfinished", st)
+							}
+							return gw.expectCreates(1)()
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
 // wait_for_completion = false returns after the submit; turning it on makes
 // the next apply an in-place update that waits for the same task. The task
-// is held until the apply polls it: the plan's refresh is the first read of
-// the step and must still see it unfinished, the apply's first poll is the
-// second read (a saved plan is applied without another refresh).
+// is held until the apply polls it (releaseOnSecondRead).
 func TestAccEngine_waitLaterInPlace(t *testing.T) {
 	for _, c := range engineCases {
 		t.Run(c.name, func(t *testing.T) {
-			var armed atomic.Bool
-			var reads atomic.Int32
-			var gw engineGateway
-			gw = c.start(t, func(next http.Handler) http.Handler {
-				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if armed.Load() && c.taskReads(r) && reads.Add(1) == 2 {
-						gw.HoldTasks(false)
-					}
-					next.ServeHTTP(w, r)
-				})
-			})
+			release := &releaseOnSecondRead{}
+			gw := c.start(t, release.wrap(c))
+			release.gw = gw
 			gw.HoldTasks(true)
 			config := func(wait bool) string {
 				return gw.providerBlock() + c.generation(gw, "paper boats on a river", fmt.Sprintf("wait_for_completion = %t", wait))
@@ -249,7 +334,7 @@ func TestAccEngine_waitLaterInPlace(t *testing.T) {
 						},
 					},
 					{
-						PreConfig: func() { armed.Store(true) },
+						PreConfig: func() { release.armed.Store(true) },
 						Config:    config(true),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply: []plancheck.PlanCheck{
@@ -353,6 +438,212 @@ func TestAccEngine_importThenApplyAdoptsInputs(t *testing.T) {
 							gw.expectCreates(1),
 						},
 					},
+				},
+			})
+		})
+	}
+}
+
+// A status the gateway does not document is final: a task cancelled in
+// Runway's web app (CANCELED) leaves the plan settled instead of planning a
+// wait on every run. Turning wait_for_completion on for it is a knob change
+// that waits for nothing, and the plan after it is empty (the test
+// framework checks that). Only the useapi.net simulator can set such a
+// status.
+func TestAccEngine_undocumentedStatusIsFinal(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	sim.HoldTasks(true)
+	addr := "runway_video_to_video.test"
+	config := func(wait bool) string {
+		return sim.providerBlock() + fmt.Sprintf(`
+resource "runway_video_to_video" "test" {
+  asset_id            = %q
+  text_prompt         = "a paper lantern drifting"
+  wait_for_completion = %t
+}
+`, sim.demoVideo(), wait)
+	}
+	var taskID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: config(false),
+				Check: func(s *terraform.State) error {
+					taskID = s.RootModule().Resources[addr].Primary.ID
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if !sim.SetTaskStatus(taskID, "CANCELED") {
+						t.Fatalf("task %s could not be cancelled", taskID)
+					}
+				},
+				Config: config(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("CANCELED")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stringValue(addr, "status", "CANCELED"),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("video_url"), knownvalue.Null()),
+					sim.expectCreates(1),
+				},
+			},
+		},
+	})
+}
+
+// A task that fails while an update waits for it (after untaint, import or
+// wait_for_completion turned on) fails that apply, which taints nothing: the
+// error says so and names the command that pays for a new generation, and
+// the next plan is empty.
+func TestAccEngine_failureDuringUpdateSaysHowToReplace(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			release := &releaseOnSecondRead{}
+			gw := c.start(t, release.wrap(c))
+			release.gw = gw
+			gw.HoldTasks(true)
+			typeName, _, _ := strings.Cut(c.addr, ".")
+			config := func(wait bool) string {
+				return gw.providerBlock() + c.generation(gw, "please moderate-me", fmt.Sprintf("wait_for_completion = %t", wait))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{Config: config(false)},
+					{
+						PreConfig:   func() { release.armed.Store(true) },
+						Config:      config(true),
+						ExpectError: errorPattern(`Runway generation failed.*id is kept in the state.*not tainted.*changes nothing.*terraform apply -replace=` + typeName + `\.<name>`),
+					},
+					{
+						Config:   config(true),
+						PlanOnly: true, // not tainted, final: nothing to do
+						Check: func(*terraform.State) error {
+							return gw.expectCreates(1)()
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// A resumed wait (an update) that reaches its timeout names the timeout
+// that bounds it, timeouts.update, and keeps the task.
+func TestAccEngine_updateTimeoutNamesTimeoutsUpdate(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			gw := c.start(t, nil)
+			gw.HoldTasks(true)
+			config := func(wait bool) string {
+				return gw.providerBlock() + c.generation(gw, "a slow tide", fmt.Sprintf(`wait_for_completion = %t
+  timeouts = {
+    update = "2s"
+  }`, wait))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{Config: config(false)},
+					{
+						Config: config(true),
+						ExpectError: errorPattern(`Timed out waiting.*still ` + c.running + `: the wait reached its timeout \(2s\).*NOT cancelled.*` +
+							`terraform apply. again to keep waiting for the same task \(raise timeouts.update if it needs longer\); no new task`),
+					},
+				},
+			})
+			if err := gw.expectCreates(1)(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// A create option (sent with the create, not part of what is generated)
+// changed after the task finished is an in-place update: the same task is
+// kept and nothing is submitted or paid again.
+func TestAccEngine_createOptionUpdatesInPlace(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			gw := c.start(t, nil)
+			config := func(v string) (string, string) {
+				arg, value := c.optionArg(v)
+				return gw.providerBlock() + c.generation(gw, "lanterns at dusk", arg), value
+			}
+			first, _ := config("first")
+			second, want := config("second")
+			var taskID string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{
+					{
+						Config:            first,
+						ConfigStateChecks: []statecheck.StateCheck{stringValue(c.addr, "status", c.done), gw.expectCreates(1)},
+						Check: func(s *terraform.State) error {
+							taskID = s.RootModule().Resources[c.addr].Primary.ID
+							return nil
+						},
+					},
+					{
+						Config: second,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(c.addr, plancheck.ResourceActionUpdate),
+								plancheck.ExpectKnownValue(c.addr, tfjsonpath.New("video_url"), knownvalue.StringRegexp(c.videoURL)),
+							},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							stringValue(c.addr, c.option, want),
+							stringValue(c.addr, "status", c.done),
+							statecheck.ExpectKnownValue(c.addr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+								if id != taskID {
+									return fmt.Errorf("id %s, want the first task %s", id, taskID)
+								}
+								return nil
+							})),
+							gw.expectCreates(1),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// A destroy that calls no gateway (Apikley cannot delete; useapi.net with
+// deletion_policy = "ABANDON") needs no credentials: the generation leaves
+// the state after the token or key was removed. (The destroy plan skips the
+// refresh, which would need them, as `terraform destroy -refresh=false`.)
+func TestAccEngine_forgetfulDestroyNeedsNoCredentials(t *testing.T) {
+	for _, c := range engineCases {
+		t.Run(c.name, func(t *testing.T) {
+			gw := c.start(t, nil)
+			generation := c.generation(gw, "a quiet harbour", c.forgetArg)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}},
+				Steps: []resource.TestStep{
+					{
+						Config:            gw.providerBlock() + generation,
+						ConfigStateChecks: []statecheck.StateCheck{stringValue(c.addr, "status", c.done)},
+					},
+					{
+						// No Check: it would refresh the state first.
+						Config:  `provider "runway" {}` + generation,
+						Destroy: true,
+					},
+				},
+				CheckDestroy: func(s *terraform.State) error {
+					if _, ok := s.RootModule().Resources[c.addr]; ok {
+						return fmt.Errorf("%s still in state after destroy", c.addr)
+					}
+					return gw.expectCreates(1)()
 				},
 			})
 		})

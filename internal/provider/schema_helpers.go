@@ -45,7 +45,7 @@ func commonInputAttributes() map[string]schema.Attribute {
 			"but the task may queue for a long time (raise `timeouts.create`)."),
 		"reply_url": schema.StringAttribute{
 			MarkdownDescription: "URL the gateway calls when the task completes or fails (at most 1024 characters). " +
-				"Defaults to the account's callback URL.",
+				"Defaults to the account's callback URL." + createOptionNote,
 			Optional: true,
 			Validators: []validator.String{
 				stringvalidator.LengthAtMost(maxReplyLength),
@@ -53,11 +53,13 @@ func commonInputAttributes() map[string]schema.Attribute {
 			},
 		},
 		"reply_ref": schema.StringAttribute{
-			MarkdownDescription: "Your own reference, stored with the task and returned in callbacks (at most 1024 characters).",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtMost(maxReplyLength)},
+			MarkdownDescription: "Your own reference, stored with the task and returned in callbacks (at most 1024 characters)." +
+				createOptionNote,
+			Optional:   true,
+			Validators: []validator.String{stringvalidator.LengthAtMost(maxReplyLength)},
 		},
-		"max_jobs": intRangeInput("How many tasks the account may run in parallel, `1`…`10`. Defaults to the account's setting.", 1, 10),
+		"max_jobs": intRangeInput("How many tasks the account may run in parallel, `1`…`10`. Defaults to the account's setting."+
+			createOptionNote, 1, 10),
 	}
 }
 
@@ -86,8 +88,10 @@ func taskOutputAttributes() map[string]schema.Attribute {
 			Computed:            true,
 		},
 		"status": schema.StringAttribute{
-			MarkdownDescription: "Task status: `PENDING`, `RUNNING`, `THROTTLED`, `SUCCEEDED` or `FAILED` " +
-				"(the gateway may add others; only `SUCCEEDED` and `FAILED` are final).",
+			MarkdownDescription: "Task status: `PENDING`, `RUNNING`, `THROTTLED`, `SUCCEEDED` or `FAILED`. " +
+				"Only `PENDING`, `RUNNING` and `THROTTLED` are unfinished: a later apply waits in place only for those. " +
+				"Any other status is final, including one the gateway does not document (`CANCELED` for a task " +
+				"cancelled in Runway's web app), which a create's wait reports as a failure once it persists.",
 			Computed: true,
 		},
 		"progress": schema.Float64Attribute{

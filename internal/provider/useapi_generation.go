@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -22,9 +23,10 @@ const (
 	deletionPolicyAbandon = "ABANDON"
 )
 
-// generationCommon holds the attributes every useapi.net generation resource
-// shares: the options every create accepts, the provider's knobs and the
-// task's outputs. Resource models embed it.
+// taskCommon holds the attributes every useapi.net task shares, video or
+// image: the options every create accepts, the provider's knobs and the
+// task's outputs. generationCommon adds the video outputs; image models
+// embed taskCommon through imageCommon.
 type taskCommon struct {
 	lifecycleFields
 
@@ -107,11 +109,22 @@ func (useapiGateway) taskAPI(d *providerData) (taskBackend[*useapi.Task], diag.D
 	return useapiBackendOf(d)
 }
 
-func (useapiGateway) isFinal(status string) bool { return useapi.IsTerminal(status) }
+func (useapiGateway) isFinal(status string) bool { return !useapiUnfinished(status) }
+
+// useapiUnfinishedStatuses are the statuses of a useapi.net task still on
+// its way. Every other status is final, including those the gateway does not
+// document: a task cancelled in Runway's web app reports CANCELED and never
+// moves again.
+var useapiUnfinishedStatuses = []string{useapi.StatusPending, useapi.StatusRunning, useapi.StatusThrottled}
+
+// useapiUnfinished reports whether a task with this status may still change.
+func useapiUnfinished(status string) bool { return slices.Contains(useapiUnfinishedStatuses, status) }
 
 func (useapiGateway) lifecycleDescription() string {
 	return "Apply submits one paid task, saves its id in the state at once, waits for it and fills the outputs. " +
-		"Every generation input forces a new generation; the other arguments never start a task. Destroy deletes " +
+		"Every generation input forces a new generation; the other arguments never start a task: the knobs " +
+		"`wait_for_completion`, `deletion_policy` and `timeouts`, and `reply_url`, `reply_ref` and `max_jobs`, which " +
+		"only the create uses and which are recorded in place. Destroy deletes " +
 		"the task and its artifacts from the account, or with `deletion_policy = \"ABANDON\"` keeps them."
 }
 
@@ -124,8 +137,13 @@ func (c *taskCommon) adoptReported(t *useapi.Task) {
 	c.Seed, c.ExploreMode, c.ReplyURL, c.ReplyRef = adoptCommon(c, t)
 }
 
-// remove implements deletion_policy.
+// remove implements deletion_policy. ABANDON calls nothing, so it needs no
+// credentials: a generation can leave the state after its token was revoked.
 func (c *taskCommon) remove(ctx context.Context, d *providerData) diag.Diagnostics {
+	if c.DeletionPolicy.ValueString() == deletionPolicyAbandon {
+		tflog.Info(ctx, "deletion_policy is ABANDON: the task and its artifacts stay on the account", map[string]any{"task_id": c.ID.ValueString()})
+		return nil
+	}
 	client, diags := d.useapiClient()
 	if diags.HasError() {
 		return diags
@@ -175,19 +193,14 @@ func failureText(t *useapi.Task) string {
 	return "the gateway reported FAILED without a reason"
 }
 
-// removeUseapiGeneration implements deletion_policy: DELETE removes the
-// artifact assets and the task (404 counts as done), ABANDON keeps them.
-// A task still running is first removed from the gateway's scheduler
+// removeUseapiGeneration implements deletion_policy = DELETE: it removes the
+// artifact assets and the task (404 counts as done). A task still running is first removed from the gateway's scheduler
 // (DELETE /scheduler/{taskId}): that frees its maxJobs slot at once and
 // stops its callback, but does not cancel it at Runway (no endpoint can):
 // the generation finishes there and its credits are spent.
 func removeUseapiGeneration(ctx context.Context, client *useapi.Client, c *taskCommon) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if c.DeletionPolicy.ValueString() == deletionPolicyAbandon {
-		tflog.Info(ctx, "deletion_policy is ABANDON: the task and its artifacts stay on the account", map[string]any{"task_id": c.ID.ValueString()})
-		return diags
-	}
-	if !useapi.IsTerminal(c.Status.ValueString()) {
+	if useapiUnfinished(c.Status.ValueString()) {
 		// 404: the gateway no longer tracks it (final since the last
 		// refresh, or removed already): nothing to free.
 		if err := client.StopTracking(ctx, c.ID.ValueString()); err != nil && !useapi.IsNotFound(err) {

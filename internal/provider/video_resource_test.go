@@ -218,3 +218,69 @@ resource "runway_video" "t" {
 		},
 	})
 }
+
+// After an import whose first plan has nothing to adopt (every configured
+// input is one the task reports), adoption still ends with that plan's
+// apply: a later input that the task does not report, here an input image,
+// is a new generation, not a value recorded in place.
+func TestAccVideo_importAdoptionEndsWithFirstApply(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	addr := "runway_video.shot"
+	generation := func(extra string) string {
+		return sim.providerBlock() + `
+resource "runway_video" "shot" {
+  model        = "gen4.5"
+  text_prompt  = "fog rolling over a pier"
+  duration     = 4
+  aspect_ratio = "16:9"
+  seed         = 7
+  explore_mode = false
+  ` + extra + `
+}
+`
+	}
+	var taskID string
+	sameTask := statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+		if id != taskID {
+			return fmt.Errorf("id %s, want the imported %s", id, taskID)
+		}
+		return nil
+	}))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: generation(`deletion_policy = "ABANDON"`),
+				Check: func(s *terraform.State) error {
+					taskID = s.RootModule().Resources[addr].Primary.ID
+					return nil
+				},
+			},
+			{Config: sim.providerBlock()}, // abandoned: the task stays on the account
+			{
+				Config:             generation(""),
+				ResourceName:       addr,
+				ImportState:        true,
+				ImportStatePersist: true,
+				ImportStateIdFunc:  func(*terraform.State) (string, error) { return taskID, nil },
+			},
+			{
+				Config: generation(""),
+				// Nothing to adopt, yet an update: it ends the adoption.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("status")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("video_url"), knownvalue.StringRegexp(fileURLPattern)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{sameTask, stringValue(addr, "status", "SUCCEEDED"), sim.expectCreates(1)},
+			},
+			{
+				Config: generation(fmt.Sprintf("image_asset_ids = [%q]", sim.demoImage())),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{sim.expectCreates(2)},
+			},
+		},
+	})
+}
