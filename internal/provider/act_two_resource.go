@@ -72,8 +72,8 @@ func (actTwo) checkPlan(ctx context.Context, d *providerData, m *actTwoModel) []
 // × the rate of credit_rates["act_two"]: the gateway publishes no price, so
 // without one the estimate is null.
 func (actTwo) estimate(ctx context.Context, d *providerData, m *actTwoModel) (estimate, string) {
-	seconds := secondsOr(ctx, d, m.DrivingAssetID, useapi.MaxActTwoDrivingSeconds)
-	return estimateCredits(d.creditRates, "act_two", seconds, m.ExploreMode), "performing " + describeID(m.DrivingAssetID)
+	seconds, err := secondsOr(ctx, d, m.DrivingAssetID, useapi.MaxActTwoDrivingSeconds)
+	return estimateCredits(d.creditRates, "act_two", seconds, m.ExploreMode).ofInput(err), "performing " + describeID(m.DrivingAssetID)
 }
 
 func (actTwo) adopt(m *actTwoModel, t *useapi.Task) {

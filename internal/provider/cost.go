@@ -105,11 +105,17 @@ func secondsFromDuration(duration *float64) int64 {
 // estimate is one generation's planned cost.
 type estimate struct {
 	credits int64
+	// rate is the credits per second the figure was computed with: 0 when
+	// it does not depend on the length (free, or unpriced).
+	rate int64
 	// unpriced: no rate is known for the model; credits is meaningless
 	// and `estimated_credits` is null.
 	unpriced bool
 	// basis explains the figure in diagnostics ("10 s × 10 credits/s").
 	basis string
+	// inputErr is a failed plan-time read of an input the price depends
+	// on; the plan is refused rather than priced with a guess.
+	inputErr error
 }
 
 // estimateCredits prices a generation: seconds × the model's rate, 0 in
@@ -127,60 +133,74 @@ func estimateCredits(rates map[string]int64, model string, seconds int64, explor
 	if explore.ValueBool() {
 		basis += "; explore mode is not documented for this model, so it is priced in full"
 	}
-	return estimate{credits: seconds * rate, basis: basis}
+	return estimate{credits: seconds * rate, rate: rate, basis: basis}
+}
+
+// ofInput records the failed plan-time read (if any) of the input that
+// gave the seconds; it refuses the plan only when the figure depends on
+// them.
+func (e estimate) ofInput(err error) estimate {
+	if e.rate > 0 {
+		e.inputErr = err
+	}
+	return e
 }
 
 // secondsOfInput is the output length of a Gen-3 generation whose `seconds`
 // is left to the input asset: it reads the asset's duration when the asset
 // id is known at plan time and the gateway is configured, else it assumes
-// the longest output (an upper bound).
-func secondsOfInput(ctx context.Context, d *providerData, seconds types.Int64, assetID types.String) int64 {
+// the longest output (an upper bound). A failed read is an error, not a
+// guess: see plannedAsset.
+func secondsOfInput(ctx context.Context, d *providerData, seconds types.Int64, assetID types.String) (int64, error) {
 	if !seconds.IsNull() && !seconds.IsUnknown() {
-		return seconds.ValueInt64()
+		return seconds.ValueInt64(), nil
 	}
-	asset, ok := plannedAsset(ctx, d, assetID)
-	if !ok {
-		return maxGenerationSeconds
+	asset, err := plannedAsset(ctx, d, assetID)
+	if asset == nil {
+		return maxGenerationSeconds, err
 	}
-	return secondsFromDuration(asset.Media().Duration)
+	return secondsFromDuration(asset.Media().Duration), nil
+}
+
+// secondsOr is an input's known duration in whole seconds (rounded up),
+// else upperBound; a failed read is an error (see plannedAsset).
+func secondsOr(ctx context.Context, d *providerData, assetID types.String, upperBound int64) (int64, error) {
+	asset, err := plannedAsset(ctx, d, assetID)
+	if asset == nil || asset.Media().Duration == nil {
+		return upperBound, err
+	}
+	return int64(math.Ceil(*asset.Media().Duration)), nil
 }
 
 // assetDuration is an input asset's duration, read from the gateway at plan
-// time; ok is false when the id is not known yet, the gateway is not
-// configured, the read failed, or the asset reports none.
+// time for a plan-time check; ok is false when the id is not known yet, the
+// gateway is not configured, the read failed (the estimate reports that), or
+// the asset reports none.
 func assetDuration(ctx context.Context, d *providerData, assetID types.String) (float64, bool) {
-	asset, ok := plannedAsset(ctx, d, assetID)
-	if !ok || asset.Media().Duration == nil {
+	asset, _ := plannedAsset(ctx, d, assetID)
+	if asset == nil || asset.Media().Duration == nil {
 		return 0, false
 	}
 	return *asset.Media().Duration, true
 }
 
 // plannedAsset reads an input asset at plan time, when its id is known and
-// the gateway configured. A failed read is logged at WARN: the caller then
-// plans with an upper bound, which a later plan of the same configuration
-// (the apply's) may not repeat.
-func plannedAsset(ctx context.Context, d *providerData, assetID types.String) (*useapi.Asset, bool) {
+// the gateway configured (else nil, nil). A failed read is returned, and
+// logged at WARN: the estimate must not fall back to a guess, because
+// Terraform plans again at apply and refuses a known estimated_credits that
+// changes between the two plans; a plan that could not read the input fails
+// instead, saying that nothing was submitted.
+func plannedAsset(ctx context.Context, d *providerData, assetID types.String) (*useapi.Asset, error) {
 	if d == nil || d.useapi == nil || assetID.IsNull() || assetID.IsUnknown() {
-		return nil, false
+		return nil, nil
 	}
 	asset, err := d.useapi.GetAsset(ctx, assetID.ValueString())
 	if err != nil {
-		tflog.Warn(ctx, "reading an input asset at plan time failed: the estimate assumes the longest output, and no check "+
-			"of its duration is made",
+		tflog.Warn(ctx, "reading an input asset at plan time failed",
 			map[string]any{"asset_id": assetID.ValueString(), "error": err.Error()})
-		return nil, false
+		return nil, fmt.Errorf("reading input asset %s failed: %w", assetID.ValueString(), err)
 	}
-	return asset, true
-}
-
-// secondsOr is an input's known duration in whole seconds (rounded up),
-// else upperBound.
-func secondsOr(ctx context.Context, d *providerData, assetID types.String, upperBound int64) int64 {
-	if sec, ok := assetDuration(ctx, d, assetID); ok {
-		return int64(math.Ceil(sec))
-	}
-	return upperBound
+	return asset, nil
 }
 
 // creditBudget adds up the estimates of the generations one plan creates,

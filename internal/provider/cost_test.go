@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -56,13 +57,14 @@ func TestEstimateCredits(t *testing.T) {
 }
 
 // An input's duration read at plan time prices its generation; a read that
-// fails leaves the upper bound, and says so at WARN instead of silently.
+// fails is an error (and a WARN line), never a guess that the apply's plan
+// could contradict.
 func TestSecondsOfInputLookup(t *testing.T) {
 	cases := []struct {
-		name     string
-		fault    bool
-		want     int64
-		wantWarn bool
+		name    string
+		fault   bool
+		want    int64
+		wantErr bool
 	}{
 		{"read", false, 5, false},
 		{"read fails", true, maxGenerationSeconds, true},
@@ -81,15 +83,42 @@ func TestSecondsOfInputLookup(t *testing.T) {
 			var log bytes.Buffer
 			ctx := tflogtest.RootLogger(context.Background(), &log)
 			asset := types.StringValue(sim.demoVideo()) // 5 s long
-			got := secondsOfInput(ctx, &providerData{useapi: client}, types.Int64Null(), asset)
-			if got != c.want {
-				t.Errorf("seconds = %d, want %d", got, c.want)
+			d := &providerData{useapi: client}
+			got, err := secondsOfInput(ctx, d, types.Int64Null(), asset)
+			if got != c.want || (err != nil) != c.wantErr {
+				t.Errorf("secondsOfInput = %d, %v; want %d, error %t", got, err, c.want, c.wantErr)
+			}
+			if err != nil && !strings.Contains(err.Error(), sim.demoVideo()) {
+				t.Errorf("error %q does not name the asset", err)
+			}
+			got, err = secondsOr(ctx, d, asset, 40)
+			if want := map[bool]int64{false: 5, true: 40}[c.fault]; got != want || (err != nil) != c.wantErr {
+				t.Errorf("secondsOr = %d, %v; want %d, error %t", got, err, want, c.wantErr)
 			}
 			warned := strings.Contains(log.String(), `"@level":"warn","@message":"reading an input asset at plan time failed`) && strings.Contains(log.String(), sim.demoVideo())
-			if warned != c.wantWarn {
-				t.Errorf("warned = %t, want %t; log:\n%s", warned, c.wantWarn, log.String())
+			if warned != c.wantErr {
+				t.Errorf("warned = %t, want %t; log:\n%s", warned, c.wantErr, log.String())
 			}
 		})
+	}
+	// Only a figure that depends on the seconds is refused.
+	failed := errors.New("read failed")
+	rates := map[string]int64{"gen3a": 10}
+	for _, c := range []struct {
+		name    string
+		e       estimate
+		refused bool
+	}{
+		{"priced", estimateCredits(rates, "gen3a", 10, types.BoolNull()), true},
+		{"explore mode", estimateCredits(rates, "gen3a", 10, types.BoolValue(true)), false},
+		{"unpriced", estimateCredits(rates, "act_two", 10, types.BoolNull()), false},
+	} {
+		if got := c.e.ofInput(failed).inputErr != nil; got != c.refused {
+			t.Errorf("%s: refused = %t, want %t", c.name, got, c.refused)
+		}
+		if c.e.ofInput(nil).inputErr != nil {
+			t.Errorf("%s: refused without an error", c.name)
+		}
 	}
 }
 
@@ -166,6 +195,46 @@ resource "runway_video_to_video" "c" {
 }
 
 // A custom rate changes the estimate.
+// A plan that cannot read the input asset its price depends on fails,
+// saying nothing was submitted, instead of planning a guess that the
+// apply's own plan could contradict; an explicit seconds needs no read.
+func TestAccCost_unreadableInputRefusesThePlan(t *testing.T) {
+	sim := newTestSim(t, simulator.Options{})
+	sim.Inject(simulator.Fault{Method: "GET", Path: "/assets/", Status: 503, Times: -1})
+	config := func(seconds string) string {
+		return sim.providerBlock(`max_retries = 0`) + fmt.Sprintf(`
+resource "runway_video_to_video" "x" {
+  asset_id    = %q
+  text_prompt = "pencil sketch"
+  %s
+}
+`, sim.demoVideo(), seconds)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(""),
+				ExpectError: errorPattern(`Generation cannot be priced.*runway_video_to_video restyling.*read from the gateway.*` + sim.demoVideo() + `.*503.*Nothing was submitted`),
+			},
+			{
+				Config:             config("seconds = 5"),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue("runway_video_to_video.x", tfjsonpath.New("estimated_credits"), knownvalue.Int64Exact(50)),
+				}},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if n := sim.Stats().Creates; n != 0 {
+				return fmt.Errorf("%d creates, want 0", n)
+			}
+			return nil
+		},
+	})
+}
+
 func TestAccCost_creditRatesOverride(t *testing.T) {
 	sim := newTestSim(t, simulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{

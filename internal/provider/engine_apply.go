@@ -215,6 +215,7 @@ func (r *generationResource[M, P, T]) Update(ctx context.Context, req resource.U
 	gate := tasks.capacity(accountOfInputs(resp.State.Raw, r.plan.inputs))
 	if gate != nil {
 		gate.track(lc.ID.ValueString())
+		defer gate.untrack(ctx, lc.ID.ValueString()) // whether or not the wait below saw it final
 	}
 	var none T // the task in state may be stale: poll it at once
 	r.wait(ctx, tasks, gate, m, none, &resp.State, &resp.Diagnostics, timeout, false)

@@ -265,6 +265,16 @@ func (r *generationResource[M, P, T]) priceCreate(ctx context.Context, req resou
 		return
 	}
 	e, describe := priced.estimate(ctx, r.data, m)
+	if e.inputErr != nil {
+		// A guess here could differ from the apply's own plan, which
+		// Terraform refuses after other resources may have been applied.
+		resp.Diagnostics.AddError("Generation cannot be priced",
+			fmt.Sprintf("%s %s is priced from its input's duration, read from the gateway at plan time, and that read "+
+				"failed: %v\n\nNothing was submitted. Plan again once the gateway answers (if it does not know the asset, "+
+				"check the id with the runway_assets data source).",
+				r.typeName(), describe, e.inputErr))
+		return
+	}
 	credits := types.Int64Value(e.credits)
 	switch {
 	case e.unpriced:

@@ -60,8 +60,8 @@ func (expansion) submit(ctx context.Context, d *providerData, m *expansionModel)
 }
 
 func (expansion) estimate(ctx context.Context, d *providerData, m *expansionModel) (estimate, string) {
-	seconds := secondsOfInput(ctx, d, m.Seconds, m.InputVideoAssetID)
-	return estimateCredits(d.creditRates, "gen3a_turbo", seconds, m.ExploreMode), "expanding " + describeID(m.InputVideoAssetID)
+	seconds, err := secondsOfInput(ctx, d, m.Seconds, m.InputVideoAssetID)
+	return estimateCredits(d.creditRates, "gen3a_turbo", seconds, m.ExploreMode).ofInput(err), "expanding " + describeID(m.InputVideoAssetID)
 }
 
 func (expansion) adopt(m *expansionModel, t *useapi.Task) {

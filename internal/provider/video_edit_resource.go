@@ -56,8 +56,8 @@ func (videoEdit) submit(ctx context.Context, d *providerData, m *videoEditModel)
 
 // estimate: the source's seconds (10 when not known at plan) × Aleph's rate.
 func (videoEdit) estimate(ctx context.Context, d *providerData, m *videoEditModel) (estimate, string) {
-	seconds := secondsOr(ctx, d, m.InputVideoAssetID, maxGenerationSeconds)
-	return estimateCredits(d.creditRates, "gen4_aleph", seconds, m.ExploreMode),
+	seconds, err := secondsOr(ctx, d, m.InputVideoAssetID, maxGenerationSeconds)
+	return estimateCredits(d.creditRates, "gen4_aleph", seconds, m.ExploreMode).ofInput(err),
 		"editing " + describeID(m.InputVideoAssetID) + " with " + describeText(m.TextPrompt)
 }
 

@@ -60,8 +60,8 @@ func (videoToVideo) submit(ctx context.Context, d *providerData, m *videoToVideo
 }
 
 func (videoToVideo) estimate(ctx context.Context, d *providerData, m *videoToVideoModel) (estimate, string) {
-	seconds := secondsOfInput(ctx, d, m.Seconds, m.AssetID)
-	return estimateCredits(d.creditRates, "gen3a", seconds, m.ExploreMode), "restyling " + describeID(m.AssetID) + " as " + describeText(m.TextPrompt)
+	seconds, err := secondsOfInput(ctx, d, m.Seconds, m.AssetID)
+	return estimateCredits(d.creditRates, "gen3a", seconds, m.ExploreMode).ofInput(err), "restyling " + describeID(m.AssetID) + " as " + describeText(m.TextPrompt)
 }
 
 func (videoToVideo) adopt(m *videoToVideoModel, t *useapi.Task) {

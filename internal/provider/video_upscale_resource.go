@@ -69,8 +69,8 @@ func (videoUpscale) checkPlan(ctx context.Context, d *providerData, m *videoUpsc
 // estimate: the source's seconds (40, the longest, when not known at plan)
 // × the upscale rate.
 func (videoUpscale) estimate(ctx context.Context, d *providerData, m *videoUpscaleModel) (estimate, string) {
-	seconds := secondsOr(ctx, d, m.InputVideoAssetID, useapi.MaxUpscaleSeconds)
-	return estimateCredits(d.creditRates, "upscale", seconds, m.ExploreMode), "upscaling " + describeID(m.InputVideoAssetID)
+	seconds, err := secondsOr(ctx, d, m.InputVideoAssetID, useapi.MaxUpscaleSeconds)
+	return estimateCredits(d.creditRates, "upscale", seconds, m.ExploreMode).ofInput(err), "upscaling " + describeID(m.InputVideoAssetID)
 }
 
 // adopt: the task reports nothing of its input that is not an URL.
