@@ -106,6 +106,11 @@ func RedactURL(raw string) string {
 	if err != nil {
 		return "(an unparseable URL)"
 	}
+	if u.Host == "" && strings.HasPrefix(u.EscapedPath(), "//") {
+		// Without a host, a path starting with "//" would read as an
+		// authority, with whatever precedes an "@" in it as user info.
+		return "(a URL without a host)"
+	}
 	hadQuery := u.RawQuery != "" || u.ForceQuery
 	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment, u.User = "", false, "", "", nil
 	s := u.String()

@@ -82,6 +82,7 @@ func TestRedactURL(t *testing.T) {
 		{"https://user:" + artifactSecret + "@cdn.example.com/a.mp4#" + artifactSecret, "https://cdn.example.com/a.mp4"},
 		{"https://cdn.example.com/a.mp4?", "https://cdn.example.com/a.mp4?…"},
 		{"http://[::1", "(an unparseable URL)"},
+		{"//0@//0@", "(a URL without a host)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
