@@ -51,19 +51,7 @@ resource "runway_gen2_extension" "queued" {
 						ours = id
 					}
 				}
-				created, ok := sim.CreatedAt(ours)
-				if !ok {
-					return fmt.Errorf("no task of ours among %v", sim.Tasks())
-				}
-				lag := created.Sub(freed)
-				t.Logf("create accepted %s after the other client's task ended", lag)
-				if lag < 0 || lag > 2*time.Second {
-					return fmt.Errorf("our create went %s after the foreign task ended, want within the watcher's poll (100 ms) plus scheduling", lag)
-				}
-				if st := sim.Stats(); st.Creates != 2 {
-					return fmt.Errorf("creates = %d, want 2", st.Creates)
-				}
-				return nil
+				return expectHandedOver(t, sim, ours, freed, "the other client's task")
 			},
 		}},
 	})
@@ -100,20 +88,27 @@ resource "runway_gen2_extension" "queued" {
 				if !ok {
 					return fmt.Errorf("the task not waited for (%s) has not completed", first)
 				}
-				created, ok := sim.CreatedAt(second)
-				if !ok {
-					return fmt.Errorf("no task %s on the simulator", second)
-				}
-				lag := created.Sub(freed)
-				t.Logf("create accepted %s after the task not waited for ended", lag)
-				if lag < 0 || lag > 2*time.Second {
-					return fmt.Errorf("the queued create went %s after the slot's task ended, want within the watcher's poll (100 ms) plus scheduling", lag)
-				}
-				if st := sim.Stats(); st.Creates != 2 {
-					return fmt.Errorf("creates = %d, want 2", st.Creates)
-				}
-				return nil
+				return expectHandedOver(t, sim, second, freed, "the task not waited for")
 			},
 		}},
 	})
+}
+
+// expectHandedOver checks that the queued create (task) went out within a
+// watcher's poll (100 ms) plus scheduling after the slot's holder ended at
+// freed, and that the account saw two creates in all.
+func expectHandedOver(t *testing.T, sim *testSim, task string, freed time.Time, holder string) error {
+	created, ok := sim.CreatedAt(task)
+	if !ok {
+		return fmt.Errorf("no task %q of ours among %v", task, sim.Tasks())
+	}
+	lag := created.Sub(freed)
+	t.Logf("create accepted %s after %s ended", lag, holder)
+	if lag < 0 || lag > 2*time.Second {
+		return fmt.Errorf("the queued create went %s after %s ended, want within the watcher's poll (100 ms) plus scheduling", lag, holder)
+	}
+	if st := sim.Stats(); st.Creates != 2 {
+		return fmt.Errorf("creates = %d, want 2", st.Creates)
+	}
+	return nil
 }

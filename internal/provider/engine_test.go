@@ -252,6 +252,16 @@ type releaseOnSecondRead struct {
 	gw    engineGateway
 }
 
+// startHeldUntilSecondRead serves c's gateway with its tasks held until the
+// second task read after release is armed.
+func startHeldUntilSecondRead(t *testing.T, c engineCase) (engineGateway, *releaseOnSecondRead) {
+	release := &releaseOnSecondRead{}
+	gw := c.start(t, release.wrap(c))
+	release.gw = gw
+	gw.HoldTasks(true)
+	return gw, release
+}
+
 func (h *releaseOnSecondRead) wrap(c engineCase) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -313,10 +323,7 @@ func TestAccEngine_waitErrorKeepsTask(t *testing.T) {
 func TestAccEngine_waitLaterInPlace(t *testing.T) {
 	for _, c := range engineCases {
 		t.Run(c.name, func(t *testing.T) {
-			release := &releaseOnSecondRead{}
-			gw := c.start(t, release.wrap(c))
-			release.gw = gw
-			gw.HoldTasks(true)
+			gw, release := startHeldUntilSecondRead(t, c)
 			config := func(wait bool) string {
 				return gw.providerBlock() + c.generation(gw, "paper boats on a river", fmt.Sprintf("wait_for_completion = %t", wait))
 			}
@@ -504,10 +511,7 @@ resource "runway_video_to_video" "test" {
 func TestAccEngine_failureDuringUpdateSaysHowToReplace(t *testing.T) {
 	for _, c := range engineCases {
 		t.Run(c.name, func(t *testing.T) {
-			release := &releaseOnSecondRead{}
-			gw := c.start(t, release.wrap(c))
-			release.gw = gw
-			gw.HoldTasks(true)
+			gw, release := startHeldUntilSecondRead(t, c)
 			typeName, _, _ := strings.Cut(c.addr, ".")
 			config := func(wait bool) string {
 				return gw.providerBlock() + c.generation(gw, "please moderate-me", fmt.Sprintf("wait_for_completion = %t", wait))
