@@ -216,6 +216,32 @@ func TestCrash_expiredOrphanIsAdoptedNotPaidTwice(t *testing.T) {
 	}
 }
 
+// An orphan whose task the gateway no longer knows (deleted on the account
+// after the kill) is not adopted: a new generation is paid for, and a
+// warning says why.
+func TestCrash_orphanWhoseTaskIsGoneWarns(t *testing.T) {
+	t.Parallel()
+	sim := newTestSim(t, simulator.Options{})
+	sim.HoldTasks(true)
+	ws := newWorkspace(t, twinGenerations(sim, 5))
+	killWhileWaiting(t, ws, sim, 2, "all")
+	for _, e := range journalEntries(t, ws) {
+		sim.ForgetTask(e.TaskID)
+	}
+	sim.HoldTasks(false)
+	out := ws.mustRun("apply", "-auto-approve", "-input=false")
+	if got := sim.Stats().Creates; got != 4 {
+		t.Fatalf("creates = %d, want 4: the gone tasks are paid for anew", got)
+	}
+	// Terraform folds warnings with the same summary into one.
+	if !strings.Contains(out, "A generation an earlier apply had submitted is gone") || !strings.Contains(out, "one more similar warning") {
+		t.Errorf("want a warning about each gone task:\n%s", out)
+	}
+	if e := journalEntries(t, ws); len(e) != 0 {
+		t.Errorf("journal after the apply: %+v", e)
+	}
+}
+
 // What must never be adopted: other inputs, another working directory's
 // generations, and (after a clean apply) anything at all.
 func TestCrash_noFalseAdoption(t *testing.T) {

@@ -96,9 +96,9 @@ func journalWarning(diags *diag.Diagnostics, what string, err error) {
 // claimOrphan looks in the journal for a generation with key that an
 // earlier apply submitted but never recorded. It returns the adopted task
 // and its (now owned) record when the gateway still knows it, however old
-// the entry. A claimed entry without a task id is dropped with a warning, one
-// whose task the gateway no longer knows (404) with a log line, and the
-// create goes on as usual.
+// the entry. A claimed entry without a task id, or whose task the gateway
+// no longer knows (404), is dropped with a warning, and the create goes on
+// as usual.
 func (r *generationResource[M, P, T]) claimOrphan(ctx context.Context, tasks taskBackend[T], key string, diags *diag.Diagnostics) (T, *journal.Record, bool) {
 	var none T
 	j := r.data.journal
@@ -129,7 +129,10 @@ func (r *generationResource[M, P, T]) claimOrphan(ctx context.Context, tasks tas
 	switch {
 	case tasks.isNotFound(err):
 		_ = rec.Done()
-		tflog.Info(ctx, "crash journal: the orphaned task no longer exists; submitting anew", map[string]any{"task_id": entry.TaskID})
+		diags.AddWarning("A generation an earlier apply had submitted is gone",
+			fmt.Sprintf("Task %s of this same %s was submitted at %s by an apply that was killed before Terraform "+
+				"could record it, but the gateway no longer knows it (deleted on the account?). A new generation is "+
+				"submitted now, and paid for.", entry.TaskID, r.typeName(), entry.Started.Format(time.RFC3339)))
 		return none, nil, false
 	case err != nil:
 		_ = rec.Orphan() // leave it for the next apply
