@@ -23,6 +23,18 @@ import (
 // while generations wait; the next apply adopts the submitted tasks instead
 // of paying for them again. Every count below is read on the simulator.
 
+// killedTwins applies twinGenerations (motion 5) in a new workspace and
+// kills the apply while it waits for both paid tasks: the journal then
+// holds two orphans with task ids.
+func killedTwins(t *testing.T) (*testSim, *tfWorkspace) {
+	t.Helper()
+	sim := newTestSim(t, simulator.Options{})
+	sim.HoldTasks(true)
+	ws := newWorkspace(t, twinGenerations(sim, 5))
+	killWhileWaiting(t, ws, sim, 2, "all")
+	return sim, ws
+}
+
 // twinGenerations is two identical generations: they are two generations,
 // paid twice, never one adopted by the other.
 func twinGenerations(sim *testSim, motion int) string {
@@ -192,10 +204,7 @@ func TestCrash_killedApplyIsAdoptedNotPaidTwice(t *testing.T) {
 // is dropped, with a warning that a task may exist.
 func TestCrash_expiredOrphanIsAdoptedNotPaidTwice(t *testing.T) {
 	t.Parallel()
-	sim := newTestSim(t, simulator.Options{})
-	sim.HoldTasks(true)
-	ws := newWorkspace(t, twinGenerations(sim, 5))
-	killWhileWaiting(t, ws, sim, 2, "all")
+	sim, ws := killedTwins(t)
 	dayAgo := time.Now().Add(-24 * time.Hour).UTC()
 	rewriteJournal(t, ws, func(entries []journal.Entry) []journal.Entry {
 		if len(entries) != 2 || entries[0].TaskID == "" || entries[1].TaskID == "" {
@@ -221,10 +230,7 @@ func TestCrash_expiredOrphanIsAdoptedNotPaidTwice(t *testing.T) {
 // warning says why.
 func TestCrash_orphanWhoseTaskIsGoneWarns(t *testing.T) {
 	t.Parallel()
-	sim := newTestSim(t, simulator.Options{})
-	sim.HoldTasks(true)
-	ws := newWorkspace(t, twinGenerations(sim, 5))
-	killWhileWaiting(t, ws, sim, 2, "all")
+	sim, ws := killedTwins(t)
 	for _, e := range journalEntries(t, ws) {
 		sim.ForgetTask(e.TaskID)
 	}
@@ -247,10 +253,7 @@ func TestCrash_orphanWhoseTaskIsGoneWarns(t *testing.T) {
 func TestCrash_noFalseAdoption(t *testing.T) {
 	t.Run("other inputs pay for a new generation", func(t *testing.T) {
 		t.Parallel()
-		sim := newTestSim(t, simulator.Options{})
-		sim.HoldTasks(true)
-		ws := newWorkspace(t, twinGenerations(sim, 5))
-		killWhileWaiting(t, ws, sim, 2, "all")
+		sim, ws := killedTwins(t)
 		sim.HoldTasks(false)
 		writeFile(t, filepath.Join(ws.dir, "main.tf"), strings.Replace(readFile(t, filepath.Join(ws.dir, "main.tf")), "motion   = 5", "motion   = 6", 1))
 		ws.mustRun("apply", "-auto-approve", "-input=false")
