@@ -35,9 +35,6 @@ func FuzzFileNameFromURL(f *testing.F) {
 			if ru, err := url.Parse(red); err == nil && ru.User != nil && ru.User.String() != "" {
 				t.Fatalf("RedactURL(%q) = %q keeps the user info", raw, red)
 			}
-			if i := strings.Index(red, "//"); i >= 0 && strings.Contains(strings.SplitN(red[i+2:], "/", 2)[0], u.User.String()+"@") {
-				t.Fatalf("RedactURL(%q) = %q keeps the user info in its authority", raw, red)
-			}
 		}
 		name, err := FileNameFromURL(raw)
 		if err != nil {
